@@ -1,0 +1,606 @@
+using System;
+using System.Buffers;
+using System.IO;
+using System.IO.Pipelines;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using StreamCore.Buffers;
+
+namespace StreamCore.Sse;
+
+/// <summary>
+/// Reads server-sent events from a <see cref="PipeReader"/>, following the WHATWG HTML
+/// "Interpreting an event stream" algorithm exactly, without allocating per event.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Lines are found by searching bytes; nothing is decoded to text. An event whose data is one
+/// <c>data</c> line lying in one segment of the pipe's buffer is exposed as a slice of that buffer;
+/// data spanning lines, segments or reads is copied once into a pooled buffer. A line cut by the end
+/// of a read is copied into a pooled line buffer, so every byte is scanned once however small the
+/// reads are, and the pipe is always consumed to its end (a writer never waits on this reader).
+/// </para>
+/// <para>Not thread-safe: one consumer calls <see cref="ReadAsync"/> at a time.</para>
+/// </remarks>
+public sealed class SseEventReader : IDisposable
+{
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+
+    private readonly PipeReader _reader;
+    private readonly bool _ownsReader;
+    private readonly int _maxLineLength;
+    private readonly int _maxEventSize;
+    private readonly bool _reportComments;
+    private readonly bool _dispatchUnterminated;
+
+    // The read being parsed: the pipe's buffer, the segment under the cursor and where the next one starts.
+    private ReadOnlySequence<byte> _buffer;
+    private bool _holdingBuffer;
+    private bool _inputCompleted;
+    private bool _endReached;
+    private SequencePosition _nextSegment;
+    private ReadOnlyMemory<byte> _segment;
+    private int _segmentOffset;
+    private long _segmentStart; // stream offset of _segment[0]
+    private bool _bomChecked;
+    private int _bomMatched;
+    private int _bomConsumed;
+
+    // A line cut by the end of a segment or read, copied here until its line end arrives.
+    private PooledByteBuffer _line;
+    private bool _lineIsPartial;
+    private bool _skipLeadingLf; // the previous segment ended in CR; an LF first in the next one belongs to it
+
+    // The event being built: its data is either a slice of the pipe's buffer or copied into _data.
+    private DataState _dataState;
+    private ReadOnlyMemory<byte> _dataSlice;
+    private PooledByteBuffer _data;
+    private bool _resetDataOnNextLine;
+    private string? _eventType;
+    private long _eventStart = -1;
+    private long _eventCount;
+
+    // The spec's "last event ID buffer" and the committed "last event ID string".
+    private PooledByteBuffer _idBuffer;
+    private PooledByteBuffer _lastEventIdBytes;
+    private string _lastEventId = string.Empty;
+    private long? _reconnectionTime;
+
+    // The last unknown event type, kept so that a stream repeating it allocates its string once.
+    private byte[]? _customTypeBytes;
+    private string? _customType;
+
+    private SseEvent _current;
+
+    /// <summary>Creates a reader over <paramref name="reader"/>, which the caller keeps owning.</summary>
+    public SseEventReader(PipeReader reader, SseReaderOptions? options = null)
+        : this(reader, options, ownsReader: false)
+    {
+    }
+
+    private SseEventReader(PipeReader reader, SseReaderOptions? options, bool ownsReader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        options ??= SseReaderOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxLineLength);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxEventSize);
+        _reader = reader;
+        _ownsReader = ownsReader;
+        _maxLineLength = options.MaxLineLength;
+        _maxEventSize = options.MaxEventSize;
+        _reportComments = options.ReportComments;
+        _dispatchUnterminated = options.DispatchUnterminatedEvent;
+    }
+
+    /// <summary>Creates a reader over <paramref name="stream"/>; disposing the reader completes the pipe over it.</summary>
+    public static SseEventReader Create(Stream stream, SseReaderOptions? options = null, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var pipe = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: leaveOpen));
+        return new SseEventReader(pipe, options, ownsReader: true);
+    }
+
+    /// <summary>The item returned by the last successful <see cref="ReadAsync"/>; its data is valid until the next call.</summary>
+    public SseEvent Current => _current;
+
+    /// <summary>The last event ID string: the <c>id</c> in force when the latest event was dispatched.</summary>
+    public string LastEventId => _lastEventId;
+
+    /// <summary>The reconnection time in milliseconds set by the latest valid <c>retry</c> field, or null.</summary>
+    public long? ReconnectionTime => _reconnectionTime;
+
+    /// <summary>The number of events dispatched so far.</summary>
+    public long EventCount => _eventCount;
+
+    /// <summary>The number of bytes of the stream parsed so far.</summary>
+    public long BytesConsumed => _segmentStart + _segmentOffset;
+
+    /// <summary>Whether the reader still holds pooled memory (for tests: false once disposed).</summary>
+    internal bool HoldsPooledMemory => _line.HasStorage || _data.HasStorage || _idBuffer.HasStorage || _lastEventIdBytes.HasStorage;
+
+    /// <summary>
+    /// Advances to the next event (or comment, when reported). Returns false at the end of the input.
+    /// </summary>
+    /// <exception cref="SseLimitExceededException">A line or an event is larger than the options allow.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled while waiting for data.</exception>
+    public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            if (_holdingBuffer)
+            {
+                if (ParseBuffered())
+                {
+                    return true;
+                }
+
+                ReleaseBuffer();
+            }
+
+            if (_endReached)
+            {
+                return false;
+            }
+
+            if (_inputCompleted)
+            {
+                _endReached = true;
+                return FinishInput();
+            }
+
+            ReadResult result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (result.IsCanceled)
+            {
+                _reader.AdvanceTo(result.Buffer.Start);
+                throw new OperationCanceledException("The pipe read was cancelled.");
+            }
+
+            _inputCompleted = result.IsCompleted;
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            if (!_bomChecked && !TryStripBom(ref buffer))
+            {
+                continue;
+            }
+
+            _buffer = result.Buffer;
+            _holdingBuffer = true;
+            _nextSegment = buffer.Start;
+            _segment = default;
+            _segmentOffset = 0;
+        }
+    }
+
+    /// <summary>Returns pooled buffers and, when this reader created the pipe, completes it.</summary>
+    public void Dispose()
+    {
+        if (_holdingBuffer)
+        {
+            _holdingBuffer = false;
+            _reader.AdvanceTo(_buffer.End);
+        }
+
+        if (_ownsReader)
+        {
+            _reader.Complete();
+        }
+
+        _line.Dispose();
+        _data.Dispose();
+        _idBuffer.Dispose();
+        _lastEventIdBytes.Dispose();
+        _dataSlice = default;
+        _current = default;
+    }
+
+    // "The UTF-8 decode algorithm strips one leading UTF-8 Byte Order Mark (BOM), if any."
+    // Matched bytes are consumed as they arrive (a BOM may be split across reads); if the match
+    // fails, the bytes matched so far are content and start the first line.
+    private bool TryStripBom(ref ReadOnlySequence<byte> buffer)
+    {
+        while (!_bomChecked)
+        {
+            if (buffer.IsEmpty)
+            {
+                if (!_inputCompleted)
+                {
+                    _segmentStart += _bomMatched - _bomConsumed;
+                    _bomConsumed = _bomMatched;
+                    _reader.AdvanceTo(buffer.End);
+                    return false;
+                }
+
+                break;
+            }
+
+            if (buffer.FirstSpan[0] != Utf8Bom[_bomMatched])
+            {
+                break;
+            }
+
+            buffer = buffer.Slice(1);
+            if (++_bomMatched == Utf8Bom.Length)
+            {
+                _segmentStart += Utf8Bom.Length - _bomConsumed;
+                _bomChecked = true;
+                return true;
+            }
+        }
+
+        if (!_bomChecked)
+        {
+            _bomChecked = true;
+            _segmentStart += _bomMatched - _bomConsumed;
+            if (_bomMatched > 0)
+            {
+                AppendPartialLine(Utf8Bom.AsSpan(0, _bomMatched));
+            }
+        }
+
+        return true;
+    }
+
+    private void ReleaseBuffer()
+    {
+        ResetDispatchedData();
+
+        // The event under construction must not point into memory the pipe is about to reuse.
+        if (_dataState == DataState.Slice)
+        {
+            _data.Set(_dataSlice.Span);
+            _dataSlice = default;
+            _dataState = DataState.Copied;
+        }
+
+        _holdingBuffer = false;
+        _segment = default;
+        _reader.AdvanceTo(_buffer.End);
+        _buffer = default;
+    }
+
+    /// <summary>Parses lines of the held buffer until an item is ready (true) or the buffer is used up (false).</summary>
+    private bool ParseBuffered()
+    {
+        while (true)
+        {
+            if (_segmentOffset >= _segment.Length && !MoveToNextSegment())
+            {
+                return false;
+            }
+
+            ReadOnlySpan<byte> span = _segment.Span[_segmentOffset..];
+            if (_skipLeadingLf)
+            {
+                _skipLeadingLf = false;
+                if (span[0] == (byte)'\n')
+                {
+                    _segmentOffset++;
+                    continue;
+                }
+            }
+
+            // "Lines must be separated by either a U+000D CARRIAGE RETURN U+000A LINE FEED (CRLF)
+            // character pair, a single U+000A LINE FEED (LF) character, or a single U+000D CARRIAGE
+            // RETURN (CR) character."
+            int end = span.IndexOfAny((byte)'\r', (byte)'\n');
+            if (end < 0)
+            {
+                AppendPartialLine(span);
+                _segmentOffset = _segment.Length;
+                continue;
+            }
+
+            int terminator = 1;
+            if (span[end] == (byte)'\r')
+            {
+                if (end + 1 < span.Length)
+                {
+                    terminator = span[end + 1] == (byte)'\n' ? 2 : 1;
+                }
+                else
+                {
+                    _skipLeadingLf = true;
+                }
+            }
+
+            bool ready;
+            if (_lineIsPartial)
+            {
+                long lineStart = BytesConsumed - _line.Length;
+                AppendPartialLine(span[..end]);
+                _lineIsPartial = false;
+                ready = ProcessLine(_line.Span, default, lineStart);
+                _line.Clear();
+            }
+            else
+            {
+                if (end > _maxLineLength)
+                {
+                    throw LimitExceeded(nameof(SseReaderOptions.MaxLineLength), _maxLineLength, BytesConsumed + _maxLineLength);
+                }
+
+                ready = ProcessLine(span[..end], _segment.Slice(_segmentOffset, end), BytesConsumed);
+            }
+
+            _segmentOffset += end + terminator;
+            if (ready)
+            {
+                return true;
+            }
+        }
+    }
+
+    private bool MoveToNextSegment()
+    {
+        _segmentStart += _segment.Length;
+        _segment = default;
+        _segmentOffset = 0;
+        while (_buffer.TryGet(ref _nextSegment, out ReadOnlyMemory<byte> memory))
+        {
+            if (!memory.IsEmpty)
+            {
+                _segment = memory;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void AppendPartialLine(ReadOnlySpan<byte> bytes)
+    {
+        if (_line.Length + bytes.Length > _maxLineLength)
+        {
+            throw LimitExceeded(nameof(SseReaderOptions.MaxLineLength), _maxLineLength, BytesConsumed - _line.Length + _maxLineLength);
+        }
+
+        _line.Append(bytes);
+        _lineIsPartial = true;
+    }
+
+    /// <summary>
+    /// Processes one complete line. <paramref name="stable"/> is the same line as a slice of the pipe's
+    /// buffer when it lies in one segment (so data can be exposed without a copy), else empty.
+    /// </summary>
+    private bool ProcessLine(ReadOnlySpan<byte> line, ReadOnlyMemory<byte> stable, long lineOffset)
+    {
+        ResetDispatchedData();
+
+        // "If the line is empty (a blank line): Dispatch the event, as defined below."
+        if (line.IsEmpty)
+        {
+            return Dispatch();
+        }
+
+        // "If the line starts with a U+003A COLON character (:): Ignore the line."
+        if (line[0] == (byte)':')
+        {
+            if (!_reportComments)
+            {
+                return false;
+            }
+
+            int skip = line.Length > 1 && line[1] == (byte)' ' ? 2 : 1;
+            ReadOnlyMemory<byte> text = stable.IsEmpty ? _line.Memory[skip..] : stable[skip..];
+            _current = new SseEvent(SseEventTypes.Message, text, _eventCount + 1, lineOffset, isComment: true);
+            return true;
+        }
+
+        if (_eventStart < 0)
+        {
+            _eventStart = lineOffset;
+        }
+
+        // "If the line contains a U+003A COLON character (:): Collect the characters on the line
+        // before the first U+003A COLON character (:), and let field be that string. Collect the
+        // characters on the line after the first U+003A COLON character (:), and let value be that
+        // string. If value starts with a U+0020 SPACE character, remove it from value."
+        // "Otherwise, the string is not empty but does not contain a U+003A COLON character (:):
+        // Process the field using the whole line as the field name, and the empty string as the field value."
+        int colon = line.IndexOf((byte)':');
+        ReadOnlySpan<byte> field = colon < 0 ? line : line[..colon];
+        int valueStart = colon < 0 ? line.Length : colon + 1;
+        if (valueStart < line.Length && line[valueStart] == (byte)' ')
+        {
+            valueStart++;
+        }
+
+        ReadOnlySpan<byte> value = line[valueStart..];
+        switch (field.Length)
+        {
+            case 4 when field.SequenceEqual("data"u8):
+                AppendData(value, stable.IsEmpty ? default : stable[valueStart..], lineOffset + valueStart);
+                break;
+            case 5 when field.SequenceEqual("event"u8):
+                // "Set the event type buffer to field value."
+                _eventType = value.IsEmpty ? null : GetEventType(value);
+                break;
+            case 2 when field.SequenceEqual("id"u8):
+                // "If the field value does not contain U+0000 NULL, then set the last event ID buffer
+                // to the field value. Otherwise, ignore the field."
+                if (!value.Contains((byte)0))
+                {
+                    _idBuffer.Set(value);
+                }
+
+                break;
+            case 5 when field.SequenceEqual("retry"u8):
+                // "If the field value consists of only ASCII digits, then interpret the field value as
+                // an integer in base ten, and set the event stream's reconnection time to that integer.
+                // Otherwise, ignore the field." A value too large for 64 bits is ignored as well.
+                if (TryParseDigits(value, out long retry))
+                {
+                    _reconnectionTime = retry;
+                }
+
+                break;
+            default:
+                // "Otherwise: The field is ignored."
+                break;
+        }
+
+        return false;
+    }
+
+    // The data of a dispatched event stays valid until the caller asks for the next item.
+    private void ResetDispatchedData()
+    {
+        if (_resetDataOnNextLine)
+        {
+            _resetDataOnNextLine = false;
+            _data.Clear();
+            _dataSlice = default;
+            _dataState = DataState.None;
+        }
+    }
+
+    // "Append the field value to the data buffer, then append a single U+000A LINE FEED (LF)
+    // character to the data buffer." The LF is written between lines instead, which is the same as
+    // removing the last one at dispatch.
+    private void AppendData(ReadOnlySpan<byte> value, ReadOnlyMemory<byte> stable, long valueOffset)
+    {
+        switch (_dataState)
+        {
+            case DataState.None:
+                CheckEventSize(value.Length, valueOffset);
+                if (stable.IsEmpty && !value.IsEmpty)
+                {
+                    _data.Set(value);
+                    _dataState = DataState.Copied;
+                }
+                else
+                {
+                    _dataSlice = stable;
+                    _dataState = DataState.Slice;
+                }
+
+                break;
+            case DataState.Slice:
+                CheckEventSize(_dataSlice.Length + 1 + value.Length, valueOffset);
+                _data.Set(_dataSlice.Span);
+                _dataSlice = default;
+                _data.Append((byte)'\n');
+                _data.Append(value);
+                _dataState = DataState.Copied;
+                break;
+            default:
+                CheckEventSize(_data.Length + 1 + value.Length, valueOffset);
+                _data.Append((byte)'\n');
+                _data.Append(value);
+                break;
+        }
+    }
+
+    private void CheckEventSize(int size, long valueOffset)
+    {
+        if (size > _maxEventSize)
+        {
+            throw LimitExceeded(nameof(SseReaderOptions.MaxEventSize), _maxEventSize, valueOffset);
+        }
+    }
+
+    private bool Dispatch()
+    {
+        // "Set the last event ID string of the event source to the value of the last event ID buffer."
+        if (!_idBuffer.Span.SequenceEqual(_lastEventIdBytes.Span))
+        {
+            _lastEventIdBytes.Set(_idBuffer.Span);
+            _lastEventId = Encoding.UTF8.GetString(_idBuffer.Span);
+        }
+
+        string type = _eventType ?? SseEventTypes.Message;
+        long start = _eventStart;
+        _eventStart = -1;
+
+        // "If the data buffer is an empty string, set the data buffer and the event type buffer to
+        // the empty string and return."
+        _eventType = null;
+        if (_dataState == DataState.None)
+        {
+            return false;
+        }
+
+        // "Initialize event's type attribute to "message", its data attribute to data, ...
+        // If the event type buffer has a value other than the empty string, change the type of the
+        // newly created event to equal the value of the event type buffer."
+        ReadOnlyMemory<byte> data = _dataState == DataState.Slice ? _dataSlice : _data.Memory;
+        _eventCount++;
+        _current = new SseEvent(type, data, _eventCount, start, isComment: false);
+        _resetDataOnNextLine = true;
+        return true;
+    }
+
+    // "Once the end of the file is reached, any pending data must be discarded. (If the file ends in
+    // the middle of an event, before the final empty line, the incomplete event is not dispatched.)"
+    private bool FinishInput()
+    {
+        if (!_dispatchUnterminated)
+        {
+            return false;
+        }
+
+        ResetDispatchedData();
+        bool ready = false;
+        if (_lineIsPartial)
+        {
+            _lineIsPartial = false;
+            ready = ProcessLine(_line.Span, default, BytesConsumed - _line.Length);
+        }
+
+        if (!ready && _eventStart >= 0)
+        {
+            ready = Dispatch();
+        }
+
+        return ready;
+    }
+
+    private string GetEventType(ReadOnlySpan<byte> value)
+    {
+        string? known = SseEventTypes.GetKnown(value);
+        if (known is not null)
+        {
+            return known;
+        }
+
+        if (_customTypeBytes is null || !value.SequenceEqual(_customTypeBytes))
+        {
+            _customTypeBytes = value.ToArray();
+            _customType = Encoding.UTF8.GetString(value);
+        }
+
+        return _customType!;
+    }
+
+    private static bool TryParseDigits(ReadOnlySpan<byte> value, out long result)
+    {
+        result = 0;
+        if (value.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (byte b in value)
+        {
+            uint digit = (uint)(b - '0');
+            if (digit > 9 || result > (long.MaxValue - digit) / 10)
+            {
+                return false;
+            }
+
+            result = (result * 10) + digit;
+        }
+
+        return true;
+    }
+
+    private SseLimitExceededException LimitExceeded(string name, long limit, long offset)
+        => new(name, limit, offset, _eventCount + 1);
+
+    private enum DataState : byte
+    {
+        None,
+        Slice,
+        Copied,
+    }
+}
