@@ -15,7 +15,14 @@ internal static class CommandLine
         usage: streamcore [command] [options]
 
           (no command)             assemble the built-in sample stream and print the result
+          assemble [FILE|-] [--indent] [--stats]
+                                   print the assembled response; exit 0 complete, 2 malformed,
+                                   3 incomplete, 4 provider error, 1 usage or I/O error
+          updates [FILE|-]         print the typed updates as JSON lines (exit codes as assemble)
           events [FILE|-]          print each server-sent event as one JSON line
+          post URL --body FILE [--header NAME:VALUE]...
+                                   send a streaming chat-completion request; text on stderr as it
+                                   arrives, the assembled JSON on stdout (exit codes as assemble)
           help                     show this text
         """;
 
@@ -26,9 +33,35 @@ internal static class CommandLine
         {
             switch (command)
             {
+                case "sample":
+                {
+                    await using Stream sample = typeof(CommandLine).Assembly.GetManifestResourceStream("StreamCore.Cli.sample.sse")
+                        ?? throw new IOException("the built-in sample is missing from the program");
+                    await stderr.WriteLineAsync("streamcore: assembling the built-in sample stream (see 'streamcore help' for more)").ConfigureAwait(false);
+                    return await AssembleCommand.RunAsync(sample, stdout, stderr, indented: true, stats: false, cancellationToken).ConfigureAwait(false);
+                }
+
+                case "assemble":
+                {
+                    var options = new Options(args.AsSpan(1), "--indent", "--stats");
+                    await using Stream input = OpenInput(options.Positional, stdin);
+                    return await AssembleCommand.RunAsync(input, stdout, stderr, options.Has("--indent"), options.Has("--stats"), cancellationToken).ConfigureAwait(false);
+                }
+
+                case "updates":
+                {
+                    var options = new Options(args.AsSpan(1));
+                    await using Stream input = OpenInput(options.Positional, stdin);
+                    return await UpdatesCommand.RunAsync(input, stdout, stderr, cancellationToken).ConfigureAwait(false);
+                }
+
+                case "post":
+                    return await PostCommand.RunAsync(args.AsSpan(1).ToArray(), stdout, stderr, cancellationToken).ConfigureAwait(false);
+
                 case "events":
                 {
-                    await using Stream input = OpenInput(args.AsSpan(1), stdin);
+                    var options = new Options(args.AsSpan(1));
+                    await using Stream input = OpenInput(options.Positional, stdin);
                     return await EventsCommand.RunAsync(input, stdout, cancellationToken).ConfigureAwait(false);
                 }
 
@@ -47,7 +80,7 @@ internal static class CommandLine
         }
     }
 
-    private static Stream OpenInput(ReadOnlySpan<string> args, Stream stdin)
+    private static Stream OpenInput(string[] args, Stream stdin)
     {
         if (args.Length > 1)
         {

@@ -124,7 +124,29 @@ public sealed class SseEventReader : IDisposable
     /// </summary>
     /// <exception cref="SseLimitExceededException">A line or an event is larger than the options allow.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled while waiting for data.</exception>
-    public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
+    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        // The usual case, an item already in the held buffer, returns without entering the async
+        // method: its state machine is a heap object in unoptimized builds.
+        if (_holdingBuffer)
+        {
+            try
+            {
+                if (ParseBuffered())
+                {
+                    return new ValueTask<bool>(true);
+                }
+            }
+            catch (Exception e)
+            {
+                return ValueTask.FromException<bool>(e);
+            }
+        }
+
+        return ReadMoreAsync(cancellationToken);
+    }
+
+    private async ValueTask<bool> ReadMoreAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -145,8 +167,15 @@ public sealed class SseEventReader : IDisposable
 
             if (_inputCompleted)
             {
+                // An unterminated event may yield two items (its last line as a comment, then the
+                // event), so the end is reached only once nothing is left.
+                if (FinishInput())
+                {
+                    return true;
+                }
+
                 _endReached = true;
-                return FinishInput();
+                return false;
             }
 
             ReadResult result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -462,7 +491,7 @@ public sealed class SseEventReader : IDisposable
         switch (_dataState)
         {
             case DataState.None:
-                CheckEventSize(value.Length, valueOffset);
+                CheckEventSize(value.Length, value.Length, valueOffset);
                 if (stable.IsEmpty && !value.IsEmpty)
                 {
                     _data.Set(value);
@@ -476,7 +505,7 @@ public sealed class SseEventReader : IDisposable
 
                 break;
             case DataState.Slice:
-                CheckEventSize(_dataSlice.Length + 1 + value.Length, valueOffset);
+                CheckEventSize(_dataSlice.Length + 1 + value.Length, value.Length, valueOffset);
                 _data.Set(_dataSlice.Span);
                 _dataSlice = default;
                 _data.Append((byte)'\n');
@@ -484,18 +513,21 @@ public sealed class SseEventReader : IDisposable
                 _dataState = DataState.Copied;
                 break;
             default:
-                CheckEventSize(_data.Length + 1 + value.Length, valueOffset);
+                CheckEventSize(_data.Length + 1 + value.Length, value.Length, valueOffset);
                 _data.Append((byte)'\n');
                 _data.Append(value);
                 break;
         }
     }
 
-    private void CheckEventSize(int size, long valueOffset)
+    // The offset reported is that of the first byte of the value beyond the limit (the value's
+    // start when the joining LF alone crosses it), as for MaxLineLength.
+    private void CheckEventSize(int size, int valueLength, long valueOffset)
     {
         if (size > _maxEventSize)
         {
-            throw LimitExceeded(nameof(SseReaderOptions.MaxEventSize), _maxEventSize, valueOffset);
+            int allowed = Math.Max(0, _maxEventSize - (size - valueLength));
+            throw LimitExceeded(nameof(SseReaderOptions.MaxEventSize), _maxEventSize, valueOffset + allowed);
         }
     }
 
@@ -540,19 +572,18 @@ public sealed class SseEventReader : IDisposable
         }
 
         ResetDispatchedData();
-        bool ready = false;
         if (_lineIsPartial)
         {
+            // The last line is taken as ended. If it is a reported comment, the event it belongs to
+            // is dispatched by the next call.
             _lineIsPartial = false;
-            ready = ProcessLine(_line.Span, default, BytesConsumed - _line.Length);
+            if (ProcessLine(_line.Span, default, BytesConsumed - _line.Length))
+            {
+                return true;
+            }
         }
 
-        if (!ready && _eventStart >= 0)
-        {
-            ready = Dispatch();
-        }
-
-        return ready;
+        return _eventStart >= 0 && Dispatch();
     }
 
     private string GetEventType(ReadOnlySpan<byte> value)

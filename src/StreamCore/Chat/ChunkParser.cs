@@ -1,0 +1,1114 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+using StreamCore.Json;
+
+namespace StreamCore.Chat;
+
+/// <summary>
+/// Reads one <c>chat.completion.chunk</c> with <see cref="Utf8JsonReader"/>, straight from the
+/// event's bytes, and merges it into a <see cref="CompletionState"/> by the assembly rules. Nothing
+/// is decoded to text; strings are appended escaped, as they arrived. Generic over the update sink
+/// so that callbacks cost nothing when no one listens.
+/// </summary>
+internal static class ChunkParser
+{
+    /// <summary>Merges <paramref name="json"/> into <paramref name="state"/>.</summary>
+    /// <exception cref="JsonException">The chunk is not well-formed JSON.</exception>
+    /// <exception cref="MalformedChunkException">The chunk is JSON of the wrong shape, or breaks a limit.</exception>
+    public static void Merge<TSink>(ReadOnlySpan<byte> json, CompletionState state, ref TSink sink)
+        where TSink : struct, IChatUpdateSink
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = state.Options.MaxJsonDepth });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new MalformedChunkException("the event's data is not a JSON object");
+        }
+
+        MergedObject top = state.Top;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            ReadOnlySpan<byte> name = GetName(ref reader);
+            reader.Read();
+            switch (name.Length)
+            {
+                case 2 when name.SequenceEqual("id"u8):
+                    MergeIdentity(ref reader, top.GetOrAdd(MemberNames.Id, MemberKind.Null, MemberNames.Id));
+                    break;
+                case 5 when name.SequenceEqual("model"u8):
+                    MergeIdentity(ref reader, top.GetOrAdd(MemberNames.Model, MemberKind.Null, MemberNames.Model));
+                    break;
+                case 6 when name.SequenceEqual("object"u8):
+                    reader.Skip(); // always written as chat.completion or response
+                    break;
+                case 7 when name.SequenceEqual("choices"u8):
+                    MergeChoices(ref reader, json, state, ref sink);
+                    break;
+                case 7 when name.SequenceEqual("created"u8):
+                    Detect(state, ChatDialect.OpenAI);
+                    MergeCreated(ref reader, json, state);
+                    break;
+                case 9 when name.SequenceEqual("createdAt"u8):
+                    Detect(state, ChatDialect.Aitronos);
+                    MergeCreated(ref reader, json, state);
+                    break;
+                case 5 when name.SequenceEqual("usage"u8):
+                    MergeUsage(ref reader, json, state, ref sink);
+                    break;
+                case 18 when name.SequenceEqual("system_fingerprint"u8):
+                    Detect(state, ChatDialect.OpenAI);
+                    MergeLastNonEmpty(ref reader, top.GetOrAdd(MemberNames.SystemFingerprint, MemberKind.Null, MemberNames.SystemFingerprint));
+                    break;
+                case 17 when name.SequenceEqual("systemFingerprint"u8):
+                    Detect(state, ChatDialect.Aitronos);
+                    MergeLastNonEmpty(ref reader, top.GetOrAdd(MemberNames.SystemFingerprint, MemberKind.Null, MemberNames.SystemFingerprint));
+                    break;
+                case 12 when name.SequenceEqual("service_tier"u8):
+                    Detect(state, ChatDialect.OpenAI);
+                    MergeLastNonEmpty(ref reader, top.GetOrAdd(MemberNames.ServiceTier, MemberKind.Null, MemberNames.ServiceTier));
+                    break;
+                case 11 when name.SequenceEqual("serviceTier"u8):
+                    Detect(state, ChatDialect.Aitronos);
+                    MergeLastNonEmpty(ref reader, top.GetOrAdd(MemberNames.ServiceTier, MemberKind.Null, MemberNames.ServiceTier));
+                    break;
+                case 11 when name.SequenceEqual("obfuscation"u8):
+                    reader.Skip(); // random-length padding against side channels: dropped
+                    break;
+                case 5 when name.SequenceEqual("error"u8):
+                    if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        // "A chunk that carries error is otherwise merged as usual; nothing after it is read."
+                        SetRaw(ref reader, json, top.GetOrAdd(MemberNames.Error, MemberKind.Null, MemberNames.Error));
+                        state.HasProviderError = true;
+                    }
+
+                    break;
+                default:
+                    if (name.SequenceEqual("organizationId"u8) || name.SequenceEqual("threadId"u8))
+                    {
+                        Detect(state, ChatDialect.Aitronos);
+                    }
+
+                    MergeLastNonNull(ref reader, json, top, name);
+                    break;
+            }
+        }
+
+        // A second top-level value or trailing bytes make the reader throw here.
+        if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+        {
+            throw new MalformedChunkException("the event's data has content after its JSON object");
+        }
+
+        if (state.HasProviderError)
+        {
+            sink.OnProviderError();
+        }
+    }
+
+    private static void Detect(CompletionState state, ChatDialect dialect) => state.DetectedDialect ??= dialect;
+
+    private static ReadOnlySpan<byte> GetName(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return reader.ValueSpan;
+        }
+
+        // Escaped member names are legal but rare; this is the only allocating parse path.
+        byte[] name = new byte[reader.ValueSpan.Length];
+        return name.AsSpan(0, JsonText.Unescape(reader.ValueSpan, name));
+    }
+
+    /// <summary>The raw JSON of the value under the reader, which is left on the value's last token.</summary>
+    private static ReadOnlySpan<byte> ReadRaw(scoped ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    {
+        int start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        return json[start..(int)reader.BytesConsumed];
+    }
+
+    private static void SetRaw(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, MergedMember member)
+    {
+        member.Value.Set(ReadRaw(ref reader, json));
+        member.Kind = MemberKind.Raw;
+        member.Items = null;
+    }
+
+    // "any other member: last non-null value, kept verbatim". A member that only ever arrived as
+    // null is kept as null, so that it is written as it arrived.
+    private static void MergeLastNonNull(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, MergedObject target, scoped ReadOnlySpan<byte> name)
+    {
+        MergedMember member = target.GetOrAdd(name, MemberKind.Null);
+        if (reader.TokenType != JsonTokenType.Null)
+        {
+            SetRaw(ref reader, json, member);
+        }
+    }
+
+    // "id, model: first non-empty value"
+    private static void MergeIdentity(ref Utf8JsonReader reader, MergedMember member)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (member.Kind == MemberKind.Null || (member.Value.IsEmpty && !reader.ValueSpan.IsEmpty))
+            {
+                member.Kind = MemberKind.Identity;
+                member.Value.Set(reader.ValueSpan);
+            }
+        }
+        else if (reader.TokenType != JsonTokenType.Null)
+        {
+            throw new MalformedChunkException($"member '{System.Text.Encoding.UTF8.GetString(member.Name)}' must be a string");
+        }
+    }
+
+    // "system_fingerprint, service_tier: last non-empty value"
+    private static void MergeLastNonEmpty(ref Utf8JsonReader reader, MergedMember member)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (member.Kind == MemberKind.Null || !reader.ValueSpan.IsEmpty)
+            {
+                member.Kind = MemberKind.Identity;
+                member.Value.Set(reader.ValueSpan);
+            }
+        }
+        else
+        {
+            reader.Skip();
+        }
+    }
+
+    // "created / createdAt: first non-zero value"
+    private static void MergeCreated(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state)
+    {
+        MergedMember member = state.Top.GetOrAdd(MemberNames.Created, MemberKind.Null, MemberNames.Created);
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return;
+        }
+
+        if (member.Kind == MemberKind.Null || member.Value.Span.SequenceEqual("0"u8))
+        {
+            SetRaw(ref reader, json, member);
+        }
+        else
+        {
+            reader.Skip();
+        }
+    }
+
+    // "usage: last non-null object, replaced whole (never summed)"
+    private static void MergeUsage<TSink>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ref TSink sink)
+        where TSink : struct, IChatUpdateSink
+    {
+        MergedMember member = state.Top.GetOrAdd(MemberNames.Usage, MemberKind.Null, MemberNames.Usage);
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return;
+        }
+
+        int start = (int)reader.TokenStartIndex;
+        SetRaw(ref reader, json, member);
+        if (sink.IsEnabled)
+        {
+            sink.OnUsage(member.Value.Span, start);
+        }
+    }
+
+    private static void MergeChoices<TSink>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ref TSink sink)
+        where TSink : struct, IChatUpdateSink
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new MalformedChunkException("'choices' must be an array");
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new MalformedChunkException("each entry of 'choices' must be an object");
+            }
+
+            MergeChoice(ref reader, json, state, ref sink);
+        }
+    }
+
+    private static void MergeChoice<TSink>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ref TSink sink)
+        where TSink : struct, IChatUpdateSink
+    {
+        // "Addressed by index; a missing index means 0." Most providers put index first; for the
+        // others, a copy of the reader finds it before anything is merged.
+        ChoiceState? choice = null;
+        Utf8JsonReader probe = reader;
+        if (!probe.Read() || probe.TokenType != JsonTokenType.PropertyName || !probe.ValueTextEquals("index"u8))
+        {
+            choice = state.GetChoice(FindIndex(reader, "choice") ?? 0);
+        }
+
+        bool finished = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            ReadOnlySpan<byte> name = GetName(ref reader);
+            reader.Read();
+            if (name.SequenceEqual("index"u8))
+            {
+                int index = ReadIndex(ref reader, "choice") ?? 0;
+                choice ??= state.GetChoice(index);
+                continue;
+            }
+
+            choice ??= state.GetChoice(0);
+            switch (name.Length)
+            {
+                case 5 when name.SequenceEqual("delta"u8):
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        MergeDelta(ref reader, json, state, choice, ref sink);
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        throw new MalformedChunkException("'delta' must be an object");
+                    }
+
+                    break;
+                case 13 when name.SequenceEqual("finish_reason"u8):
+                    Detect(state, ChatDialect.OpenAI);
+                    finished |= MergeFinishReason(ref reader, choice);
+                    break;
+                case 12 when name.SequenceEqual("finishReason"u8):
+                    Detect(state, ChatDialect.Aitronos);
+                    finished |= MergeFinishReason(ref reader, choice);
+                    break;
+                case 8 when name.SequenceEqual("logprobs"u8):
+                    MergeLogprobs(ref reader, json, state, choice);
+                    break;
+                default:
+                    MergeLastNonNull(ref reader, json, choice.Extras, name);
+                    break;
+            }
+        }
+
+        // Handled after the whole choice object: a finish reason may precede the delta it ends.
+        if (finished)
+        {
+            CompleteToolCalls(choice!, ref sink);
+            if (sink.IsEnabled)
+            {
+                sink.OnChoiceFinished(choice!);
+            }
+        }
+    }
+
+    /// <summary>Marks the choice's tool calls as getting no more fragments.</summary>
+    public static void CompleteToolCalls<TSink>(ChoiceState choice, ref TSink sink)
+        where TSink : struct, IChatUpdateSink
+    {
+        foreach (ToolCallState call in choice.ToolCalls)
+        {
+            if (!call.Completed)
+            {
+                call.Completed = true;
+                if (sink.IsEnabled)
+                {
+                    sink.OnToolCallCompleted(choice, call);
+                }
+            }
+        }
+    }
+
+    /// <summary>Returns true when the choice got its first finish reason.</summary>
+    private static bool MergeFinishReason(ref Utf8JsonReader reader, ChoiceState choice)
+    {
+        // "finish_reason / finishReason: last non-null, non-empty value."
+        if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.IsEmpty)
+        {
+            reader.Skip();
+            return false;
+        }
+
+        bool first = !choice.HasFinishReason;
+        choice.FinishReason.Set(reader.ValueSpan);
+        choice.HasFinishReason = true;
+        return first;
+    }
+
+    /// <summary>Finds the <c>index</c> member of the object under <paramref name="reader"/> (a copy) without consuming it.</summary>
+    private static int? FindIndex(Utf8JsonReader reader, string what)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool isIndex = reader.ValueTextEquals("index"u8);
+            reader.Read();
+            if (isIndex)
+            {
+                return ReadIndex(ref reader, what);
+            }
+
+            reader.Skip();
+        }
+
+        return null;
+    }
+
+    private static int? ReadIndex(ref Utf8JsonReader reader, string what)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int index) || index < 0)
+        {
+            throw new MalformedChunkException($"a {what} index must be a non-negative 32-bit integer");
+        }
+
+        return index;
+    }
+
+    // "logprobs: content and refusal arrays appended in order; null if never seen."
+    private static void MergeLogprobs(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ChoiceState choice)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new MalformedChunkException("'logprobs' must be an object");
+        }
+
+        choice.HasLogprobs = true;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            ReadOnlySpan<byte> name = GetName(ref reader);
+            reader.Read();
+            if (name.SequenceEqual("content"u8) && reader.TokenType == JsonTokenType.StartArray)
+            {
+                choice.HasLogprobsContent = true;
+                AppendEntries(ref reader, json, state, ref choice.LogprobsContent);
+            }
+            else if (name.SequenceEqual("refusal"u8) && reader.TokenType == JsonTokenType.StartArray)
+            {
+                choice.HasLogprobsRefusal = true;
+                AppendEntries(ref reader, json, state, ref choice.LogprobsRefusal);
+            }
+            else if (reader.TokenType == JsonTokenType.Null && (name.SequenceEqual("content"u8) || name.SequenceEqual("refusal"u8)))
+            {
+                // null: no change
+            }
+            else
+            {
+                choice.LogprobsExtras ??= new MergedObject();
+                MergeLastNonNull(ref reader, json, choice.LogprobsExtras, name);
+            }
+        }
+    }
+
+    /// <summary>Appends the entries of the array under the reader to comma-joined raw JSON, in one copy.</summary>
+    private static void AppendEntries(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ref Buffers.PooledByteBuffer target)
+    {
+        int start = (int)reader.TokenStartIndex + 1;
+        reader.Skip();
+        ReadOnlySpan<byte> entries = json[start..((int)reader.BytesConsumed - 1)].Trim(" \t\r\n"u8);
+        if (entries.IsEmpty)
+        {
+            return;
+        }
+
+        state.Charge(entries.Length + 1);
+        if (!target.IsEmpty)
+        {
+            target.Append((byte)',');
+        }
+
+        target.Append(entries);
+    }
+
+    private static void MergeDelta<TSink>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ChoiceState choice, ref TSink sink)
+        where TSink : struct, IChatUpdateSink
+    {
+        MergedObject message = choice.Message;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            ReadOnlySpan<byte> name = GetName(ref reader);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                continue; // "an explicit null is no change"
+            }
+
+            switch (name.Length)
+            {
+                case 7 when name.SequenceEqual("content"u8):
+                    MergeContent(ref reader, json, state, choice, ref sink);
+                    break;
+                case 7 when name.SequenceEqual("refusal"u8) && reader.TokenType == JsonTokenType.String:
+                    AppendText(ref reader, state, message.GetOrAdd(MemberNames.Refusal, MemberKind.Text, MemberNames.Refusal));
+                    if (sink.IsEnabled)
+                    {
+                        sink.OnText(ChatUpdateKind.RefusalDelta, choice, reader.ValueSpan, (int)reader.TokenStartIndex + 1);
+                    }
+
+                    break;
+                case 10 when name.SequenceEqual("tool_calls"u8):
+                    Detect(state, ChatDialect.OpenAI);
+                    MergeToolCalls(ref reader, json, state, choice, MemberNames.ToolCalls, ref sink);
+                    break;
+                case 9 when name.SequenceEqual("toolCalls"u8):
+                    Detect(state, ChatDialect.Aitronos);
+                    MergeToolCalls(ref reader, json, state, choice, MemberNames.ToolCalls, ref sink);
+                    break;
+                case 13 when name.SequenceEqual("function_call"u8) && reader.TokenType == JsonTokenType.StartObject:
+                    // "Legacy function_call: name first non-empty, arguments concatenated."
+                    MergeMembers(ref reader, json, state, GetObjectMember(message, MemberNames.FunctionCall), ArrayRule.Raw);
+                    break;
+                case 5 when name.SequenceEqual("audio"u8) && reader.TokenType == JsonTokenType.StartObject:
+                    MergeMembers(ref reader, json, state, GetObjectMember(message, MemberNames.Audio), ArrayRule.Raw, isAudio: true);
+                    break;
+                case 11 when name.SequenceEqual("annotations"u8) && reader.TokenType == JsonTokenType.StartArray:
+                    MergeDistinct(ref reader, json, state, message.GetOrAdd(MemberNames.Annotations, MemberKind.DistinctArray, MemberNames.Annotations));
+                    break;
+                default:
+                    MergeMember(ref reader, json, state, message, name, ArrayRule.ByIndex, isAudio: false);
+                    if (sink.IsEnabled && reader.TokenType == JsonTokenType.String && IsReasoning(name))
+                    {
+                        sink.OnText(ChatUpdateKind.ReasoningDelta, choice, reader.ValueSpan, (int)reader.TokenStartIndex + 1);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private static bool IsReasoning(ReadOnlySpan<byte> name)
+        => name.SequenceEqual("reasoning_content"u8) || name.SequenceEqual("reasoning"u8);
+
+    private static bool IsIdentity(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        2 => name.SequenceEqual("id"u8),
+        4 => name.SequenceEqual("type"u8) || name.SequenceEqual("name"u8) || name.SequenceEqual("role"u8),
+        5 => name.SequenceEqual("index"u8),
+        6 => name.SequenceEqual("format"u8),
+        7 => name.SequenceEqual("channel"u8),
+        _ => false,
+    };
+
+    private static MergedObject GetObjectMember(MergedObject target, byte[] name)
+    {
+        MergedMember member = target.GetOrAdd(name, MemberKind.Object, name);
+        if (member.Kind != MemberKind.Object)
+        {
+            member.Kind = MemberKind.Object;
+            member.Value.Clear();
+            member.Items = null;
+        }
+
+        member.Items ??= [new MergedObject()];
+        return member.Object;
+    }
+
+    private static void AppendText(ref Utf8JsonReader reader, CompletionState state, MergedMember member)
+    {
+        if (member.Kind != MemberKind.Text)
+        {
+            member.Kind = MemberKind.Text;
+            member.Value.Clear();
+            member.Items = null;
+        }
+
+        ReadOnlySpan<byte> fragment = reader.ValueSpan;
+        state.Charge(fragment.Length);
+        member.Value.Append(fragment);
+    }
+
+    // "content: string fragments concatenated ... If content ever arrives as an array of parts,
+    // the result is an array: a string fragment becomes a {"type":"text","text":...} part, an empty
+    // string is no change, and a part whose type equals the previous part's type is merged into it."
+    private static void MergeContent<TSink>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ChoiceState choice, ref TSink sink)
+        where TSink : struct, IChatUpdateSink
+    {
+        MergedMember member = choice.Message.GetOrAdd(MemberNames.Content, reader.TokenType == JsonTokenType.StartArray ? MemberKind.PartArray : MemberKind.Text, MemberNames.Content);
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (member.Kind == MemberKind.PartArray)
+            {
+                if (!reader.ValueSpan.IsEmpty)
+                {
+                    AppendTextPart(member, reader.ValueSpan, state);
+                }
+            }
+            else
+            {
+                AppendText(ref reader, state, member);
+            }
+
+            if (sink.IsEnabled && !reader.ValueSpan.IsEmpty)
+            {
+                sink.OnText(ChatUpdateKind.ContentDelta, choice, reader.ValueSpan, (int)reader.TokenStartIndex + 1);
+            }
+
+            return;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new MalformedChunkException("'content' must be a string, an array of parts or null");
+        }
+
+        if (member.Kind != MemberKind.PartArray)
+        {
+            // Text that arrived before the first part array becomes the first text part.
+            member.Items = [];
+            if (member.Kind == MemberKind.Text && !member.Value.IsEmpty)
+            {
+                AppendTextPart(member, member.Value.Span, state);
+            }
+
+            member.Kind = MemberKind.PartArray;
+            member.Value.Clear();
+        }
+
+        MergeParts(ref reader, json, state, member);
+    }
+
+    private static void AppendTextPart(MergedMember parts, ReadOnlySpan<byte> escapedText, CompletionState state)
+    {
+        List<MergedObject> items = parts.Items ??= [];
+        MergedObject? last = items.Count > 0 ? items[^1] : null;
+        if (last is null || last.IsRawValue || !last.GetText("type"u8).SequenceEqual("text"u8))
+        {
+            last = new MergedObject();
+            MergedMember type = last.GetOrAdd(MemberNames.Type, MemberKind.Identity, MemberNames.Type);
+            type.Value.Set("text"u8);
+            items.Add(last);
+        }
+
+        MergedMember text = last.GetOrAdd(MemberNames.Text, MemberKind.Text, MemberNames.Text);
+        state.Charge(escapedText.Length);
+        text.Value.Append(escapedText);
+    }
+
+    private static void MergeParts(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, MergedMember member)
+    {
+        List<MergedObject> items = member.Items ??= [];
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                {
+                    ReadOnlySpan<byte> type = FindString(reader, "type"u8);
+                    MergedObject? last = items.Count > 0 ? items[^1] : null;
+                    if (last is null || last.IsRawValue || !last.GetText("type"u8).SequenceEqual(type))
+                    {
+                        last = new MergedObject();
+                        items.Add(last);
+                    }
+
+                    MergeMembers(ref reader, json, state, last, ArrayRule.Parts);
+                    break;
+                }
+
+                case JsonTokenType.String:
+                    if (!reader.ValueSpan.IsEmpty)
+                    {
+                        AppendTextPart(member, reader.ValueSpan, state);
+                    }
+
+                    break;
+                case JsonTokenType.Null:
+                    break;
+                default:
+                    AddRawEntry(ref reader, json, state, items);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The escaped value of string member <paramref name="name"/> of the object under <paramref name="reader"/> (a copy).</summary>
+    private static ReadOnlySpan<byte> FindString(Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool match = reader.ValueTextEquals(name);
+            reader.Read();
+            if (match)
+            {
+                return reader.TokenType == JsonTokenType.String ? reader.ValueSpan : default;
+            }
+
+            reader.Skip();
+        }
+
+        return default;
+    }
+
+    private static void AddRawEntry(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, List<MergedObject> items)
+    {
+        ReadOnlySpan<byte> raw = ReadRaw(ref reader, json);
+        state.Charge(raw.Length);
+        var entry = new MergedObject { IsRawValue = true };
+        entry.RawValue.Set(raw);
+        items.Add(entry);
+    }
+
+    // "annotations: entries appended in order; an entry equal to one already present is not added twice."
+    private static void MergeDistinct(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, MergedMember member)
+    {
+        List<MergedObject> items = member.Items ??= [];
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            ReadOnlySpan<byte> raw = ReadRaw(ref reader, json);
+            bool present = false;
+            foreach (MergedObject item in items)
+            {
+                if (item.RawValue.Span.SequenceEqual(raw))
+                {
+                    present = true;
+                    break;
+                }
+            }
+
+            if (!present)
+            {
+                state.Charge(raw.Length);
+                var entry = new MergedObject { IsRawValue = true };
+                entry.RawValue.Set(raw);
+                items.Add(entry);
+            }
+        }
+    }
+
+    // "Other arrays in a delta: entries that carry an index are merged by it (identity members first
+    // non-empty, other strings concatenated, other values last non-null); entries without one are appended."
+    private static void MergeIndexedArray(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, MergedMember member)
+    {
+        List<MergedObject> items = member.Items ??= [];
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                AddRawEntry(ref reader, json, state, items);
+                continue;
+            }
+
+            long index = FindIndex(reader, "array entry") ?? -1;
+            MergedObject? entry = null;
+            if (index >= 0)
+            {
+                foreach (MergedObject item in items)
+                {
+                    if (item.EntryIndex == index)
+                    {
+                        entry = item;
+                        break;
+                    }
+                }
+            }
+
+            if (entry is null)
+            {
+                if (items.Count >= state.Options.MaxToolCallsPerChoice)
+                {
+                    throw new MalformedChunkException($"an array of the delta grew beyond {state.Options.MaxToolCallsPerChoice} entries (MaxToolCallsPerChoice)");
+                }
+
+                entry = new MergedObject { EntryIndex = index };
+                items.Add(entry);
+            }
+
+            MergeMembers(ref reader, json, state, entry, ArrayRule.Raw);
+        }
+    }
+
+    /// <summary>How arrays nested in a merged object combine.</summary>
+    private enum ArrayRule : byte
+    {
+        /// <summary>Last non-null value, verbatim.</summary>
+        Raw,
+
+        /// <summary>Entries merged by <c>index</c> (the members of a delta).</summary>
+        ByIndex,
+
+        /// <summary>Content parts (arrays nested in a content part).</summary>
+        Parts,
+    }
+
+    /// <summary>Merges the members of the object under the reader into <paramref name="target"/>.</summary>
+    private static void MergeMembers(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, MergedObject target, ArrayRule arrays, bool isAudio = false)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            ReadOnlySpan<byte> name = GetName(ref reader);
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.Null)
+            {
+                MergeMember(ref reader, json, state, target, name, arrays, isAudio);
+            }
+        }
+    }
+
+    private static void MergeMember(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, MergedObject target, scoped ReadOnlySpan<byte> name, ArrayRule arrays, bool isAudio)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return;
+            case JsonTokenType.String when IsIdentity(name):
+            {
+                // "Identity members are never concatenated: they keep their first non-empty value."
+                MergedMember member = target.GetOrAdd(name, MemberKind.Identity);
+                if (member.Kind != MemberKind.Identity || (member.Value.IsEmpty && !reader.ValueSpan.IsEmpty))
+                {
+                    member.Kind = MemberKind.Identity;
+                    member.Value.Set(reader.ValueSpan);
+                }
+
+                return;
+            }
+
+            case JsonTokenType.String when isAudio && name.SequenceEqual("data"u8):
+                AppendBase64(ref reader, state, target.GetOrAdd(MemberNames.Data, MemberKind.Base64, MemberNames.Data));
+                return;
+            case JsonTokenType.String:
+                AppendText(ref reader, state, target.GetOrAdd(name, MemberKind.Text));
+                return;
+            case JsonTokenType.StartArray when arrays != ArrayRule.Raw:
+            {
+                MergedMember member = target.GetOrAdd(name, arrays == ArrayRule.Parts ? MemberKind.PartArray : MemberKind.IndexedArray);
+                MemberKind kind = arrays == ArrayRule.Parts ? MemberKind.PartArray : MemberKind.IndexedArray;
+                if (member.Kind != kind)
+                {
+                    member.Kind = kind;
+                    member.Value.Clear();
+                    member.Items = null;
+                }
+
+                if (kind == MemberKind.PartArray)
+                {
+                    MergeParts(ref reader, json, state, member);
+                }
+                else
+                {
+                    MergeIndexedArray(ref reader, json, state, member);
+                }
+
+                return;
+            }
+
+            default:
+            {
+                MergedMember member = target.GetOrAdd(name, MemberKind.Raw);
+                if (IsIdentity(name) && member.Kind == MemberKind.Raw && !member.Value.IsEmpty)
+                {
+                    reader.Skip(); // an identity number (an entry's index) keeps its first value
+                    return;
+                }
+
+                SetRaw(ref reader, json, member);
+                return;
+            }
+        }
+    }
+
+    // "audio.data is base64 of a byte stream, so fragments are decoded, joined as bytes and encoded
+    // once." A fragment need not end on a 4-character quantum: the remainder waits for the next one.
+    private static void AppendBase64(ref Utf8JsonReader reader, CompletionState state, MergedMember member)
+    {
+        if (member.Kind != MemberKind.Base64)
+        {
+            member.Kind = MemberKind.Base64;
+            member.Value.Clear();
+        }
+
+        ReadOnlySpan<byte> escaped = reader.ValueSpan;
+        byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(member.Pending.Length + escaped.Length);
+        try
+        {
+            member.Pending.Span.CopyTo(rented);
+            int length = member.Pending.Length + JsonText.Unescape(escaped, rented.AsSpan(member.Pending.Length));
+            int whole = length & ~3;
+            if (!JsonText.AppendBase64Decoded(ref member.Value, rented.AsSpan(0, whole)))
+            {
+                throw new MalformedChunkException("'audio.data' is not base64");
+            }
+
+            state.Charge(whole);
+            member.Pending.Set(rented.AsSpan(whole, length - whole));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static void MergeToolCalls<TSink>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ChoiceState choice, byte[] memberName, ref TSink sink)
+        where TSink : struct, IChatUpdateSink
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new MalformedChunkException("'tool_calls' must be an array");
+        }
+
+        // The message lists its members in order of first appearance; tool calls keep their place.
+        choice.Message.GetOrAdd(memberName, MemberKind.ToolCalls, memberName);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new MalformedChunkException("each tool call fragment must be an object");
+            }
+
+            MergeToolCallFragment(ref reader, json, state, choice, ref sink);
+        }
+    }
+
+    private static void MergeToolCallFragment<TSink>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ChoiceState choice, ref TSink sink)
+        where TSink : struct, IChatUpdateSink
+    {
+        // One pass records the fragment's parts as slices of the chunk; the call it belongs to can
+        // only be known once its id, index and name have all been seen, in whatever order they came.
+        Utf8JsonReader start = reader;
+        int? index = null;
+        ReadOnlySpan<byte> id = default;
+        ReadOnlySpan<byte> type = default;
+        ReadOnlySpan<byte> functionName = default;
+        ReadOnlySpan<byte> arguments = default;
+        bool argumentsAreJson = false;
+        bool hasArguments = false;
+        bool hasFunction = false;
+        bool hasExtras = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            ReadOnlySpan<byte> name = GetName(ref reader);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                continue;
+            }
+
+            switch (name.Length)
+            {
+                case 5 when name.SequenceEqual("index"u8):
+                    index = ReadIndex(ref reader, "tool call");
+                    break;
+                case 2 when name.SequenceEqual("id"u8) && reader.TokenType == JsonTokenType.String:
+                    id = reader.ValueSpan;
+                    break;
+                case 4 when name.SequenceEqual("type"u8) && reader.TokenType == JsonTokenType.String:
+                    type = reader.ValueSpan;
+                    break;
+                case 8 when name.SequenceEqual("function"u8) && reader.TokenType == JsonTokenType.StartObject:
+                    hasFunction = true;
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        ReadOnlySpan<byte> member = GetName(ref reader);
+                        reader.Read();
+                        if (reader.TokenType == JsonTokenType.Null)
+                        {
+                            continue;
+                        }
+
+                        if (member.SequenceEqual("name"u8) && reader.TokenType == JsonTokenType.String)
+                        {
+                            functionName = reader.ValueSpan;
+                        }
+                        else if (member.SequenceEqual("arguments"u8))
+                        {
+                            // "Arguments that arrive as a JSON object or array instead of a string are taken as their JSON text."
+                            hasArguments = true;
+                            argumentsAreJson = reader.TokenType != JsonTokenType.String;
+                            arguments = argumentsAreJson ? ReadRaw(ref reader, json) : reader.ValueSpan;
+                        }
+                        else
+                        {
+                            hasExtras = true;
+                            reader.Skip();
+                        }
+                    }
+
+                    break;
+                default:
+                    hasExtras = true;
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        ToolCallState call = RouteToolCall(choice, state, index, id, functionName, out bool created);
+        if (index is int given)
+        {
+            call.PeerIndex = given;
+        }
+
+        if (call.Id.IsEmpty && !id.IsEmpty)
+        {
+            call.Id.Set(id);
+        }
+
+        if (call.Type.IsEmpty && !type.IsEmpty)
+        {
+            call.Type.Set(type);
+        }
+
+        if (call.Name.IsEmpty && !functionName.IsEmpty)
+        {
+            call.Name.Set(functionName);
+        }
+
+        call.HasFunction |= hasFunction;
+        if (created && sink.IsEnabled)
+        {
+            sink.OnToolCallStarted(choice, call);
+        }
+
+        if (hasArguments)
+        {
+            call.HasArguments = true;
+            AppendArguments(call, arguments, argumentsAreJson, state, choice, ref sink);
+        }
+
+        if (hasExtras)
+        {
+            MergeToolCallExtras(start, json, call);
+        }
+    }
+
+    // Section 7: "Identity of the call a fragment belongs to, in this order".
+    private static ToolCallState RouteToolCall(ChoiceState choice, CompletionState state, int? index, ReadOnlySpan<byte> id, ReadOnlySpan<byte> functionName, out bool created)
+    {
+        created = false;
+        if (!id.IsEmpty)
+        {
+            // 1. "a non-empty id already seen in this choice: that call"
+            ToolCallState? known = choice.FindToolCallById(id);
+            if (known is not null)
+            {
+                return known;
+            }
+
+            // 2. "a non-empty new id together with a non-empty function name, or a new id where no
+            //    call exists yet for its index: a new call"
+            if (!functionName.IsEmpty || (index is int i && choice.FindToolCallByPeerIndex(i) is null))
+            {
+                return NewToolCall(choice, state, out created);
+            }
+        }
+
+        // 3. "otherwise, if the fragment has an index: the call most recently given that index"
+        //    (a new call when none was given it yet)
+        if (index is int peerIndex)
+        {
+            return choice.FindToolCallByPeerIndex(peerIndex) ?? NewToolCall(choice, state, out created);
+        }
+
+        // 4. "otherwise the most recent call of the choice; if there is none, a new call"
+        return choice.ToolCalls.Count > 0 ? choice.ToolCalls[^1] : NewToolCall(choice, state, out created);
+    }
+
+    private static ToolCallState NewToolCall(ChoiceState choice, CompletionState state, out bool created)
+    {
+        if (choice.ToolCalls.Count >= state.Options.MaxToolCallsPerChoice)
+        {
+            throw new MalformedChunkException($"choice {choice.Index} has more than {state.Options.MaxToolCallsPerChoice} tool calls (MaxToolCallsPerChoice)");
+        }
+
+        var call = new ToolCallState(choice.ToolCalls.Count);
+        choice.ToolCalls.Add(call);
+        created = true;
+        return call;
+    }
+
+    private static void AppendArguments<TSink>(ToolCallState call, ReadOnlySpan<byte> arguments, bool isJson, CompletionState state, ChoiceState choice, ref TSink sink)
+        where TSink : struct, IChatUpdateSink
+    {
+        if (arguments.IsEmpty)
+        {
+            return;
+        }
+
+        state.Charge(arguments.Length);
+        ReadOnlySpan<byte> text;
+        byte[]? rented = null;
+        if (isJson)
+        {
+            JsonText.AppendEscaped(ref call.Arguments, arguments);
+            text = arguments;
+        }
+        else
+        {
+            call.Arguments.Append(arguments);
+            if (arguments.IndexOf((byte)'\\') < 0)
+            {
+                text = arguments;
+            }
+            else
+            {
+                rented = System.Buffers.ArrayPool<byte>.Shared.Rent(arguments.Length);
+                text = rented.AsSpan(0, JsonText.Unescape(arguments, rented));
+            }
+        }
+
+        call.Validator.Feed(text);
+        if (sink.IsEnabled)
+        {
+            sink.OnToolCallArguments(choice, call, text);
+        }
+
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    // "Other members of a call and of its function are kept (last non-null)." Rare, so a second
+    // pass over the fragment is cheaper than recording them on the hot path.
+    private static void MergeToolCallExtras(Utf8JsonReader reader, ReadOnlySpan<byte> json, ToolCallState call)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            ReadOnlySpan<byte> name = GetName(ref reader);
+            reader.Read();
+            if (name.SequenceEqual("function"u8) && reader.TokenType == JsonTokenType.StartObject)
+            {
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    ReadOnlySpan<byte> member = GetName(ref reader);
+                    reader.Read();
+                    if (member.SequenceEqual("name"u8) || member.SequenceEqual("arguments"u8) || reader.TokenType == JsonTokenType.Null)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    call.FunctionExtras ??= new MergedObject();
+                    MergeLastNonNull(ref reader, json, call.FunctionExtras, member);
+                }
+            }
+            else if (name.SequenceEqual("index"u8) || name.SequenceEqual("id"u8) || name.SequenceEqual("type"u8)
+                || name.SequenceEqual("function"u8) || reader.TokenType == JsonTokenType.Null)
+            {
+                reader.Skip();
+            }
+            else
+            {
+                call.Extras ??= new MergedObject();
+                MergeLastNonNull(ref reader, json, call.Extras, name);
+            }
+        }
+    }
+}
