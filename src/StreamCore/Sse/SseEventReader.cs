@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.IO;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -146,6 +147,9 @@ public sealed class SseEventReader : IDisposable
         return ReadMoreAsync(cancellationToken);
     }
 
+    // Pooled: when a read waits on the network (every event, in live streaming) the state machine
+    // box is reused instead of allocated.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ReadMoreAsync(CancellationToken cancellationToken)
     {
         while (true)
@@ -383,8 +387,22 @@ public sealed class SseEventReader : IDisposable
             throw LimitExceeded(nameof(SseReaderOptions.MaxLineLength), _maxLineLength, BytesConsumed - _line.Length + _maxLineLength);
         }
 
+        int lineStartLength = _line.Length;
         _line.Append(bytes);
         _lineIsPartial = true;
+
+        // A data line counts against MaxEventSize while it accumulates, not only once it ends.
+        int existing = _resetDataOnNextLine ? 0 : _dataState switch
+        {
+            DataState.None => 0,
+            DataState.Slice => _dataSlice.Length + 1,
+            _ => _data.Length + 1,
+        };
+        if (_line.Length + existing > _maxEventSize && _line.Span.StartsWith("data:"u8))
+        {
+            int valueStart = _line.Length > 5 && _line.Span[5] == (byte)' ' ? 6 : 5;
+            CheckEventSize(existing + _line.Length - valueStart, _line.Length - valueStart, BytesConsumed - lineStartLength + valueStart);
+        }
     }
 
     /// <summary>

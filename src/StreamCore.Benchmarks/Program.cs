@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+namespace StreamCore.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project src/StreamCore.Benchmarks [-- options]</c>
+/// <list type="bullet">
+/// <item><c>--quick</c>: few, short iterations (a fast look; numbers are rough).</item>
+/// <item><c>--merge</c>: keep rows of an earlier bench-results/results.json that this run did not measure.</item>
+/// <item><c>--skip-check</c>: skip the correctness self-check.</item>
+/// <item><c>--scenarios</c>: only the latency and concurrency scenarios; <c>--no-scenarios</c>: skip them.</item>
+/// <item>anything else goes to BenchmarkDotNet (<c>--filter *Sse*</c>, <c>--job short</c>, <c>--list flat</c>, ...).</item>
+/// </list>
+/// </summary>
+public static class Program
+{
+    private static readonly string[] OwnFlags = ["--quick", "--merge", "--skip-check", "--scenarios", "--no-scenarios"];
+
+    public static int Main(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        bool quick = args.Contains("--quick");
+        bool merge = args.Contains("--merge");
+        bool skipCheck = args.Contains("--skip-check");
+        bool scenariosOnly = args.Contains("--scenarios");
+        bool runScenarios = scenariosOnly || !args.Contains("--no-scenarios");
+        var bdnArgs = args.Where(a => !OwnFlags.Contains(a)).ToList();
+
+        bool infoOnly = bdnArgs.Any(a => a is "--list" or "--help" or "-h" or "--version" or "--info");
+        bool jobFromCommandLine = bdnArgs.Any(a => a is "--job" or "-j" || a.StartsWith("--job=", StringComparison.Ordinal));
+        if (!infoOnly && !bdnArgs.Any(a => a is "--filter" or "-f" || a.StartsWith("--filter=", StringComparison.Ordinal)))
+        {
+            // Without a filter BenchmarkSwitcher asks interactively; the default is to run everything.
+            bdnArgs.AddRange(["--filter", "*"]);
+        }
+
+        if (scenariosOnly)
+        {
+            Scenarios.RunAsync(Path.Combine(RepositoryRoot(), "bench-results"), quick, Console.Out).GetAwaiter().GetResult();
+            return 0;
+        }
+
+        if (!infoOnly && !skipCheck && !SelfCheck.Run(Console.Out))
+        {
+            Console.Error.WriteLine("The self-check failed: a method does not read the workloads correctly; not benchmarking.");
+            return 1;
+        }
+
+        Summary[] summaries = BenchmarkSwitcher
+            .FromAssembly(typeof(Program).Assembly)
+            .Run([.. bdnArgs], BenchConfig.Create(quick, jobFromCommandLine))
+            .ToArray();
+
+        if (infoOnly || summaries.All(s => s.Reports.IsEmpty))
+        {
+            return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
+        }
+
+        string mode = jobFromCommandLine ? "command-line job" : quick ? "quick" : "default";
+        string outputDir = Path.Combine(RepositoryRoot(), "bench-results");
+        IReadOnlyList<string> written = ReportWriter.Write(summaries, outputDir, mode, merge, SelfCheck.Notes);
+        foreach (string file in written)
+        {
+            Console.WriteLine("wrote " + file);
+        }
+
+        // A filtered run is a partial look; the full run also measures latency and concurrency.
+        bool filtered = bdnArgs.Any(a => a is "--filter" or "-f") && !bdnArgs.Contains("*");
+        if (runScenarios && !filtered)
+        {
+            Scenarios.RunAsync(outputDir, quick, Console.Out).GetAwaiter().GetResult();
+        }
+
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+    }
+
+    /// <summary>The directory holding StreamCore.sln, above this program (or the current directory).</summary>
+    internal static string RepositoryRoot()
+    {
+        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "StreamCore.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+}

@@ -1,0 +1,107 @@
+using System;
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using System.Threading.Tasks;
+using StreamCore.Sse;
+using Xunit.Sdk;
+
+namespace StreamCore.Tests.Sse;
+
+/// <summary>
+/// Reading events allocates nothing per event: the bytes allocated while reading 2,000 events equal
+/// those for 1,000 events, so whatever is allocated is a fixed cost.
+/// </summary>
+public class SseAllocationTests
+{
+    // Each event: a known type, a repeated id, one-line data (a slice of the pipe's buffer),
+    // two-line data (copied), a repeated custom type, a comment and a retry.
+    private const string Block =
+        "event: delta\nid: 7\ndata: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n" +
+        "data: first line\ndata: second line\n\n" +
+        ": keep-alive\nretry: 3000\n" +
+        "event: custom.kind\nid: 7\ndata: x\n\n" +
+        "data: [DONE]\n\n";
+
+    private const int EventsPerBlock = 4;
+
+    private static byte[] Input(int events) => Encoding.UTF8.GetBytes(new StringBuilder().Insert(0, Block, events / EventsPerBlock).ToString());
+
+    private static PipeReader InMemory(byte[] bytes) => PipeReader.Create(new ReadOnlySequence<byte>(bytes));
+
+    // One pipe reused for every run, so that its own pool of segments has grown before measuring.
+    private static readonly Pipe Reused = new(new PipeOptions(pauseWriterThreshold: 0, minimumSegmentSize: 512));
+    private static bool s_reusedOnce;
+
+    private static PipeReader PrefilledPipe(byte[] bytes)
+    {
+        // Several segments: written 700 bytes at a time into small segments, so lines cross segment ends.
+        if (s_reusedOnce)
+        {
+            Reused.Reset();
+        }
+
+        s_reusedOnce = true;
+        for (int i = 0; i < bytes.Length; i += 700)
+        {
+            Reused.Writer.Write(bytes.AsSpan(i, Math.Min(700, bytes.Length - i)));
+        }
+
+        ValueTask<FlushResult> flushed = Reused.Writer.FlushAsync();
+        Assert.True(flushed.IsCompletedSuccessfully);
+        Reused.Writer.Complete();
+        return Reused.Reader;
+    }
+
+    private static long AllocatedWhileReading(PipeReader pipe, int expectedEvents, SseReaderOptions options)
+    {
+        using var reader = new SseEventReader(pipe, options);
+        long checksum = 0;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        while (true)
+        {
+            ValueTask<bool> read = reader.ReadAsync();
+            if (!read.IsCompletedSuccessfully)
+            {
+                throw new XunitException("an in-memory read did not complete synchronously");
+            }
+
+            if (!read.GetAwaiter().GetResult())
+            {
+                break;
+            }
+
+            checksum += reader.Current.Data.Length + reader.Current.EventType.Length;
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        pipe.Complete();
+        Assert.Equal(expectedEvents, reader.EventCount);
+        Assert.True(checksum > 0);
+        return allocated;
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void NoAllocationPerEvent(bool prefilledPipe, bool reportComments)
+    {
+        var options = new SseReaderOptions { ReportComments = reportComments };
+        byte[] small = Input(1000);
+        byte[] large = Input(2000);
+        Func<byte[], PipeReader> source = prefilledPipe ? PrefilledPipe : InMemory;
+
+        // Warm up: JIT, tiering, the pool's buckets.
+        for (int i = 0; i < 3; i++)
+        {
+            AllocatedWhileReading(source(small), 1000, options);
+            AllocatedWhileReading(source(large), 2000, options);
+        }
+
+        long forSmall = AllocatedWhileReading(source(small), 1000, options);
+        long forLarge = AllocatedWhileReading(source(large), 2000, options);
+        Assert.Equal(0, forLarge - forSmall);
+    }
+}
