@@ -40,7 +40,7 @@ public static class ChatStream
         try
         {
             var none = default(NoUpdates);
-            while (!assembler.IsEnded && await ReadEventAsync(events, assembler, cancellationToken).ConfigureAwait(false))
+            while (!assembler.IsEnded && await NextEventAsync(events, assembler, cancellationToken).ConfigureAwait(false))
             {
                 SseEvent item = events.Current;
                 assembler.Process(item.EventType, item.Data.Span, item.Number, item.Offset, ref none);
@@ -60,7 +60,7 @@ public static class ChatStream
     public static async ValueTask<ChatCompletionResult> AssembleAsync(Stream stream, ChatStreamOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        PipeReader reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        PipeReader reader = CreatePipeReader(stream, options);
         try
         {
             return await AssembleAsync(reader, options, cancellationToken).ConfigureAwait(false);
@@ -98,6 +98,7 @@ public static class ChatStream
         using var events = new SseEventReader(reader, options.Sse);
         var sink = new CollectUpdates(updates);
         bool completed = false;
+        bool faulted = false;
         try
         {
             while (true)
@@ -106,7 +107,7 @@ public static class ChatStream
                 bool more;
                 try
                 {
-                    more = !assembler.IsEnded && await ReadEventAsync(events, assembler, cancellationToken).ConfigureAwait(false);
+                    more = !assembler.IsEnded && await NextEventAsync(events, assembler, cancellationToken).ConfigureAwait(false);
                     if (more)
                     {
                         SseEvent item = events.Current;
@@ -125,6 +126,11 @@ public static class ChatStream
                     completed = true; // the exception carries the result to the caller
                     throw;
                 }
+                catch (Exception)
+                {
+                    faulted = true; // cancellation (by any token) or a transport bug: nobody will see the result
+                    throw;
+                }
 
                 for (int i = 0; i < updates.Count; i++)
                 {
@@ -140,7 +146,8 @@ public static class ChatStream
         }
         finally
         {
-            if (!completed && cancellationToken.IsCancellationRequested)
+            // A consumer that stops early keeps the result it was given; a failed read returns the buffers.
+            if (!completed && (faulted || cancellationToken.IsCancellationRequested))
             {
                 assembler.Dispose();
             }
@@ -152,7 +159,7 @@ public static class ChatStream
     public static async IAsyncEnumerable<ChatUpdate> ReadUpdatesAsync(Stream stream, ChatStreamOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        PipeReader reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        PipeReader reader = CreatePipeReader(stream, options);
         try
         {
             await foreach (ChatUpdate update in ReadUpdatesAsync(reader, options, cancellationToken).ConfigureAwait(false))
@@ -196,11 +203,20 @@ public static class ChatStream
     /// Reads the next event. A transport failure mid-stream (a cut connection, a truncated body) ends
     /// the stream as incomplete; a limit breach of the event layer is malformed input.
     /// </summary>
-    private static async ValueTask<bool> ReadEventAsync(SseEventReader events, ChatCompletionAssembler assembler, CancellationToken cancellationToken)
+    private static ValueTask<bool> NextEventAsync(SseEventReader events, ChatCompletionAssembler assembler, CancellationToken cancellationToken)
+    {
+        // The usual case, an event already buffered, completes here without an async method, whose
+        // state machine would be allocated per event in unoptimized builds.
+        ValueTask<bool> next = events.ReadAsync(cancellationToken);
+        return next.IsCompletedSuccessfully ? next : AwaitEventAsync(next, assembler);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<bool> AwaitEventAsync(ValueTask<bool> pending, ChatCompletionAssembler assembler)
     {
         try
         {
-            return await events.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return await pending.ConfigureAwait(false);
         }
         catch (SseLimitExceededException e)
         {
@@ -217,6 +233,9 @@ public static class ChatStream
             return false;
         }
     }
+
+    private static PipeReader CreatePipeReader(Stream stream, ChatStreamOptions? options)
+        => PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: (options ?? ChatStreamOptions.Default).Sse.StreamReadSize, leaveOpen: true));
 
     private static async Task<Stream> OpenEventStreamAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

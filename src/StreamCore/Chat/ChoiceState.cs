@@ -16,6 +16,9 @@ internal sealed class ChoiceState
 
     public List<ToolCallState> ToolCalls { get; } = [];
 
+    // "the call most recently given that index" (section 7, rule 3), one entry per peer index seen.
+    private readonly List<(int Index, ToolCallState Call)> _callsByPeerIndex = [];
+
     /// <summary>The last non-null, non-empty finish reason (escaped), when <see cref="HasFinishReason"/>.</summary>
     public PooledByteBuffer FinishReason;
 
@@ -51,18 +54,35 @@ internal sealed class ChoiceState
         return null;
     }
 
-    public ToolCallState? FindToolCallByPeerIndex(long index)
+    /// <summary>The call most recently given peer index <paramref name="index"/>, or null.</summary>
+    public ToolCallState? FindToolCallByPeerIndex(int index)
     {
-        // "the call most recently given that index": search from the newest.
-        for (int i = ToolCalls.Count - 1; i >= 0; i--)
+        foreach ((int given, ToolCallState call) in _callsByPeerIndex)
         {
-            if (ToolCalls[i].PeerIndex == index)
+            if (given == index)
             {
-                return ToolCalls[i];
+                return call;
             }
         }
 
         return null;
+    }
+
+    /// <summary>Records that a fragment gave <paramref name="index"/> to <paramref name="call"/>.</summary>
+    public void GivePeerIndex(int index, ToolCallState call)
+    {
+        // Kept per index rather than per call: a call re-addressed by its id under another index
+        // becomes that index's most recent call, and stays the most recent call of its first index.
+        for (int i = 0; i < _callsByPeerIndex.Count; i++)
+        {
+            if (_callsByPeerIndex[i].Index == index)
+            {
+                _callsByPeerIndex[i] = (index, call);
+                return;
+            }
+        }
+
+        _callsByPeerIndex.Add((index, call));
     }
 
     /// <summary>The public view of this state, created on first use.</summary>

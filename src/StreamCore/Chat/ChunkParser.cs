@@ -19,6 +19,91 @@ internal static class ChunkParser
     public static void Merge<TSink>(ReadOnlySpan<byte> json, CompletionState state, ref TSink sink)
         where TSink : struct, IChatUpdateSink
     {
+        try
+        {
+            MergeChunk(json, state, ref sink);
+        }
+        catch (JsonException e) when (ExceedsDepth(json, state.Options.MaxJsonDepth))
+        {
+            // The reader's own message does not say which option to raise: name the limit.
+            throw new MalformedChunkException($"the event's data nests deeper than {state.Options.MaxJsonDepth} levels (MaxJsonDepth)", e);
+        }
+    }
+
+    /// <summary>Whether <paramref name="json"/> opens more than <paramref name="maxDepth"/> nested containers (error path only).</summary>
+    private static bool ExceedsDepth(ReadOnlySpan<byte> json, int maxDepth)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth + 1 });
+        try
+        {
+            while (reader.Read())
+            {
+                // A container's own depth is that of its parent: the (maxDepth + 1)th one is at maxDepth.
+                if (reader.CurrentDepth >= maxDepth && reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Invalid before it got that deep.
+        }
+
+        return false;
+    }
+
+    private static void MergeChunk<TSink>(ReadOnlySpan<byte> json, CompletionState state, ref TSink sink)
+        where TSink : struct, IChatUpdateSink
+    {
+        if (state.Envelope.TryMatch(json, out int choicesStart, out int choicesEnd))
+        {
+            ReadOnlySpan<byte> choices = json[choicesStart..choicesEnd];
+            var choicesReader = new Utf8JsonReader(choices, new JsonReaderOptions { MaxDepth = Math.Max(1, state.Options.MaxJsonDepth - 1) });
+            if (choicesReader.Read() && choicesReader.TokenType == JsonTokenType.StartArray)
+            {
+                state.SpanOffset = choicesStart;
+                try
+                {
+                    MergeChoices(ref choicesReader, choices, state, ref sink);
+                }
+                finally
+                {
+                    state.SpanOffset = 0;
+                }
+
+                bool more;
+                try
+                {
+                    more = choicesReader.Read();
+                }
+                catch (JsonException)
+                {
+                    more = true;
+                }
+
+                if (!more)
+                {
+                    return;
+                }
+
+                // More than one value between the envelope's halves (another member after choices, or
+                // garbage): read the whole chunk, leaving the choices already merged alone.
+                MergeChunk(json, state, ref sink, skipChoices: true);
+                return;
+            }
+        }
+
+        MergeChunk(json, state, ref sink, skipChoices: false);
+    }
+
+    private static void MergeChunk<TSink>(ReadOnlySpan<byte> json, CompletionState state, ref TSink sink, bool skipChoices)
+        where TSink : struct, IChatUpdateSink
+    {
+        int choicesStart = -1;
+        int choicesEnd = -1;
+        int choicesSeen = 0;
+        bool envelopeReusable = !skipChoices;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = state.Options.MaxJsonDepth });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -42,7 +127,16 @@ internal static class ChunkParser
                     reader.Skip(); // always written as chat.completion or response
                     break;
                 case 7 when name.SequenceEqual("choices"u8):
+                    choicesSeen++;
+                    if (skipChoices)
+                    {
+                        reader.Skip();
+                        break;
+                    }
+
+                    choicesStart = reader.TokenType == JsonTokenType.StartArray ? (int)reader.TokenStartIndex : -1;
                     MergeChoices(ref reader, json, state, ref sink);
+                    choicesEnd = (int)reader.BytesConsumed;
                     break;
                 case 7 when name.SequenceEqual("created"u8):
                     Detect(state, ChatDialect.OpenAI);
@@ -53,6 +147,7 @@ internal static class ChunkParser
                     MergeCreated(ref reader, json, state);
                     break;
                 case 5 when name.SequenceEqual("usage"u8):
+                    envelopeReusable &= reader.TokenType == JsonTokenType.Null; // a usage object is reported each time it arrives
                     MergeUsage(ref reader, json, state, ref sink);
                     break;
                 case 18 when name.SequenceEqual("system_fingerprint"u8):
@@ -78,7 +173,8 @@ internal static class ChunkParser
                     if (reader.TokenType != JsonTokenType.Null)
                     {
                         // "A chunk that carries error is otherwise merged as usual; nothing after it is read."
-                        SetRaw(ref reader, json, top.GetOrAdd(MemberNames.Error, MemberKind.Null, MemberNames.Error));
+                        ReadOnlySpan<byte> error = ReadRaw(ref reader, json);
+                        SetRaw(top.GetOrAdd(MemberNames.Error, MemberKind.Raw, MemberNames.Error), error);
                         state.HasProviderError = true;
                     }
 
@@ -98,6 +194,15 @@ internal static class ChunkParser
         if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
         {
             throw new MalformedChunkException("the event's data has content after its JSON object");
+        }
+
+        if (envelopeReusable && choicesSeen == 1 && choicesStart >= 0 && !state.HasProviderError)
+        {
+            state.Envelope.Remember(json, choicesStart, choicesEnd);
+        }
+        else
+        {
+            state.Envelope.Forget();
         }
 
         if (state.HasProviderError)
@@ -128,9 +233,11 @@ internal static class ChunkParser
         return json[start..(int)reader.BytesConsumed];
     }
 
-    private static void SetRaw(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, MergedMember member)
+    // Callers read the value before they find or add its member: a value that turns out malformed
+    // half-way leaves no trace in the partial result.
+    private static void SetRaw(MergedMember member, ReadOnlySpan<byte> raw)
     {
-        member.Value.Set(ReadRaw(ref reader, json));
+        member.Value.Set(raw);
         member.Kind = MemberKind.Raw;
         member.Items = null;
     }
@@ -139,11 +246,14 @@ internal static class ChunkParser
     // null is kept as null, so that it is written as it arrived.
     private static void MergeLastNonNull(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, MergedObject target, scoped ReadOnlySpan<byte> name)
     {
-        MergedMember member = target.GetOrAdd(name, MemberKind.Null);
-        if (reader.TokenType != JsonTokenType.Null)
+        if (reader.TokenType == JsonTokenType.Null)
         {
-            SetRaw(ref reader, json, member);
+            target.GetOrAdd(name, MemberKind.Null);
+            return;
         }
+
+        ReadOnlySpan<byte> raw = ReadRaw(ref reader, json);
+        SetRaw(target.GetOrAdd(name, MemberKind.Raw), raw);
     }
 
     // "id, model: first non-empty value"
@@ -189,13 +299,10 @@ internal static class ChunkParser
             return;
         }
 
+        ReadOnlySpan<byte> raw = ReadRaw(ref reader, json);
         if (member.Kind == MemberKind.Null || member.Value.Span.SequenceEqual("0"u8))
         {
-            SetRaw(ref reader, json, member);
-        }
-        else
-        {
-            reader.Skip();
+            SetRaw(member, raw);
         }
     }
 
@@ -203,17 +310,18 @@ internal static class ChunkParser
     private static void MergeUsage<TSink>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ref TSink sink)
         where TSink : struct, IChatUpdateSink
     {
-        MergedMember member = state.Top.GetOrAdd(MemberNames.Usage, MemberKind.Null, MemberNames.Usage);
         if (reader.TokenType == JsonTokenType.Null)
         {
+            state.Top.GetOrAdd(MemberNames.Usage, MemberKind.Null, MemberNames.Usage);
             return;
         }
 
         int start = (int)reader.TokenStartIndex;
-        SetRaw(ref reader, json, member);
+        ReadOnlySpan<byte> raw = ReadRaw(ref reader, json);
+        SetRaw(state.Top.GetOrAdd(MemberNames.Usage, MemberKind.Raw, MemberNames.Usage), raw);
         if (sink.IsEnabled)
         {
-            sink.OnUsage(member.Value.Span, start);
+            sink.OnUsage(raw, state.SpanOffset + start);
         }
     }
 
@@ -455,7 +563,7 @@ internal static class ChunkParser
                     AppendText(ref reader, state, message.GetOrAdd(MemberNames.Refusal, MemberKind.Text, MemberNames.Refusal));
                     if (sink.IsEnabled)
                     {
-                        sink.OnText(ChatUpdateKind.RefusalDelta, choice, reader.ValueSpan, (int)reader.TokenStartIndex + 1);
+                        sink.OnText(ChatUpdateKind.RefusalDelta, choice, reader.ValueSpan, state.SpanOffset + (int)reader.TokenStartIndex + 1);
                     }
 
                     break;
@@ -481,7 +589,7 @@ internal static class ChunkParser
                     MergeMember(ref reader, json, state, message, name, ArrayRule.ByIndex, isAudio: false);
                     if (sink.IsEnabled && reader.TokenType == JsonTokenType.String && IsReasoning(name))
                     {
-                        sink.OnText(ChatUpdateKind.ReasoningDelta, choice, reader.ValueSpan, (int)reader.TokenStartIndex + 1);
+                        sink.OnText(ChatUpdateKind.ReasoningDelta, choice, reader.ValueSpan, state.SpanOffset + (int)reader.TokenStartIndex + 1);
                     }
 
                     break;
@@ -553,7 +661,7 @@ internal static class ChunkParser
 
             if (sink.IsEnabled && !reader.ValueSpan.IsEmpty)
             {
-                sink.OnText(ChatUpdateKind.ContentDelta, choice, reader.ValueSpan, (int)reader.TokenStartIndex + 1);
+                sink.OnText(ChatUpdateKind.ContentDelta, choice, reader.ValueSpan, state.SpanOffset + (int)reader.TokenStartIndex + 1);
             }
 
             return;
@@ -807,14 +915,15 @@ internal static class ChunkParser
 
             default:
             {
-                MergedMember member = target.GetOrAdd(name, MemberKind.Raw);
-                if (IsIdentity(name) && member.Kind == MemberKind.Raw && !member.Value.IsEmpty)
+                MergedMember? member = target.Find(name);
+                if (IsIdentity(name) && member is { Kind: MemberKind.Raw } && !member.Value.IsEmpty)
                 {
                     reader.Skip(); // an identity number (an entry's index) keeps its first value
                     return;
                 }
 
-                SetRaw(ref reader, json, member);
+                ReadOnlySpan<byte> raw = ReadRaw(ref reader, json);
+                SetRaw(member ?? target.GetOrAdd(name, MemberKind.Raw), raw);
                 return;
             }
         }
@@ -952,7 +1061,7 @@ internal static class ChunkParser
         ToolCallState call = RouteToolCall(choice, state, index, id, functionName, out bool created);
         if (index is int given)
         {
-            call.PeerIndex = given;
+            choice.GivePeerIndex(given, call);
         }
 
         if (call.Id.IsEmpty && !id.IsEmpty)

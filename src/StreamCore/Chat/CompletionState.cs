@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using StreamCore.Buffers;
 
 namespace StreamCore.Chat;
 
@@ -34,8 +33,11 @@ internal sealed class CompletionState
     /// <summary>Bytes appended to assembled values so far, checked against <see cref="ChatStreamOptions.MaxResultBytes"/>.</summary>
     public long ResultBytes { get; private set; }
 
-    /// <summary>Per-chunk scratch for unescaped text handed to update sinks.</summary>
-    public PooledByteBuffer Scratch;
+    /// <summary>The envelope of the last chunk, so that a chunk repeating it is read from its choices on.</summary>
+    public ChunkEnvelope Envelope;
+
+    /// <summary>Where the span being parsed starts in the event's data (non-zero when only the choices are read).</summary>
+    public int SpanOffset { get; set; }
 
     public ChoiceState GetChoice(int index)
     {
@@ -95,6 +97,6 @@ internal sealed class CompletionState
         }
 
         _choices.Clear();
-        Scratch.Dispose();
+        Envelope.Dispose();
     }
 }

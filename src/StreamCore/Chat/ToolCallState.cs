@@ -11,9 +11,6 @@ internal sealed class ToolCallState
     /// <summary>The call's position among its choice's calls (order of first appearance).</summary>
     public int Position { get; }
 
-    /// <summary>The peer's <c>index</c> most recently given to this call, or -1.</summary>
-    public long PeerIndex { get; set; } = -1;
-
     // Escaped string content, as it arrived.
     public PooledByteBuffer Id;
     public PooledByteBuffer Type;

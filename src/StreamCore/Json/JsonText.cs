@@ -158,14 +158,24 @@ internal static class JsonText
     /// <summary>Decodes base64 text (already unescaped) into <paramref name="target"/>; false if it is not base64.</summary>
     public static bool AppendBase64Decoded(ref PooledByteBuffer target, ReadOnlySpan<byte> base64)
     {
-        Span<byte> destination = target.GetSpan(Base64.GetMaxDecodedFromUtf8Length(base64.Length));
-        OperationStatus status = Base64.DecodeFromUtf8(base64, destination, out _, out int written);
-        if (status != OperationStatus.Done)
+        // Fragments padded on their own ("QQ" + "==Qg==") join into text with padding inside it,
+        // which the decoder rejects: decode up to the end of each padded quantum separately.
+        while (!base64.IsEmpty)
         {
-            return false;
+            int padding = base64.IndexOf((byte)'=');
+            int end = padding < 0 ? base64.Length : Math.Min(base64.Length, (padding & ~3) + 4);
+            ReadOnlySpan<byte> segment = base64[..end];
+            Span<byte> destination = target.GetSpan(Base64.GetMaxDecodedFromUtf8Length(segment.Length));
+            OperationStatus status = Base64.DecodeFromUtf8(segment, destination, out _, out int written);
+            if (status != OperationStatus.Done)
+            {
+                return false;
+            }
+
+            target.Advance(written);
+            base64 = base64[end..];
         }
 
-        target.Advance(written);
         return true;
     }
 

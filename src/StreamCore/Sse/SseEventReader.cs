@@ -98,7 +98,7 @@ public sealed class SseEventReader : IDisposable
     public static SseEventReader Create(Stream stream, SseReaderOptions? options = null, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var pipe = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: leaveOpen));
+        var pipe = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: (options ?? SseReaderOptions.Default).StreamReadSize, leaveOpen: leaveOpen));
         return new SseEventReader(pipe, options, ownsReader: true);
     }
 

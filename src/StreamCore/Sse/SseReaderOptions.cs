@@ -20,6 +20,13 @@ public sealed class SseReaderOptions
     /// <summary>The largest data of one event accepted, in bytes (all its <c>data</c> lines joined).</summary>
     public int MaxEventSize { get; init; } = DefaultMaxEventSize;
 
+    /// <summary>
+    /// When reading a <see cref="System.IO.Stream"/>, the size of each read (default 16 KiB). Larger
+    /// reads cost less per byte for bodies that are already there; each open stream holds one such
+    /// buffer while it waits for data.
+    /// </summary>
+    public int StreamReadSize { get; init; } = 16 * 1024;
+
     /// <summary>Whether comment lines (<c>: ...</c>) are returned as items with <see cref="SseEvent.IsComment"/> set. Off by default.</summary>
     public bool ReportComments { get; init; }
 
