@@ -1,0 +1,117 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using StreamCore.Chat;
+using static StreamCore.Tests.Chat.ChatTestSupport;
+
+namespace StreamCore.Tests.Chat;
+
+/// <summary>
+/// A chunk that repeats the previous chunk's bytes before and after its choices array is read from
+/// the choices on. These cases pin what that shortcut must not change.
+/// </summary>
+public class EnvelopeFastPathTests
+{
+    private const string Prefix = """{"id":"chatcmpl-env","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o","choices":""";
+    private const string Suffix = ""","usage":null}""";
+
+    private static string Chunk(string choices, string suffix = Suffix) => Prefix + choices + suffix;
+
+    private static string Content(string text) => $$"""[{"index":0,"delta":{"content":"{{text}}"},"finish_reason":null}]""";
+
+    [Fact]
+    public void RepeatedEnvelopesGiveTheSameResultAsFullParses()
+    {
+        string stream = WithDone(Chunk(Content("a")), Chunk(Content("b")), Chunk(Content("c")), Chunk("""[{"index":0,"delta":{},"finish_reason":"stop"}]"""));
+
+        // The same chunks with the envelope's bytes varied each time (reordered spaces) take the full path.
+        string varied = WithDone(
+            Chunk(Content("a")),
+            Chunk(Content("b"), """ ,"usage":null}"""),
+            Chunk(Content("c"), """,  "usage":null}"""),
+            Chunk("""[{"index":0,"delta":{},"finish_reason":"stop"}]""", """,   "usage":null}"""));
+
+        Assert.Equal(AssembleJson(varied), AssembleJson(stream));
+        using ChatCompletionResult result = Assemble(stream);
+        Assert.Equal("abc", result.Choices[0].Content);
+        Assert.Equal("chatcmpl-env", result.Id);
+    }
+
+    [Fact]
+    public void AMemberBetweenTheChoicesAndTheRepeatedSuffixIsMergedAndTheChoicesOnlyOnce()
+    {
+        // The bytes between the envelope's halves are the choices array followed by another member.
+        string stream = WithDone(Chunk(Content("a")), Chunk(Content("b") + ""","x_extra":{"n":1}"""), Chunk(Content("c")));
+        JsonObject json = AssembleNode(stream);
+
+        Assert.Equal("abc", (string?)json["choices"]![0]!["message"]!["content"]);
+        Assert.Equal(1, (int)json["x_extra"]!["n"]!);
+    }
+
+    [Fact]
+    public void AMalformedMiddleIsAFormatErrorAndKeepsWhatCameBefore()
+    {
+        string stream = WithDone(Chunk(Content("a")), Chunk(Content("b") + ""","""), Chunk(Content("c")));
+        ChatStreamFormatException e = AssembleMalformed(stream);
+
+        Assert.Equal(2, e.EventNumber);
+        Assert.NotNull(e.PartialResult);
+        Assert.StartsWith("a", e.PartialResult!.Choices[0].Content, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AChoicesValueThatIsNotAnArrayTakesTheFullPath()
+    {
+        string stream = WithDone(Chunk(Content("a")), Chunk("null"), Chunk(Content("b")));
+        using ChatCompletionResult result = Assemble(stream);
+
+        Assert.Equal("ab", result.Choices[0].Content);
+        Assert.Equal(ChatStreamStatus.Complete, result.Status);
+    }
+
+    [Fact]
+    public void AUsageObjectInTheEnvelopeIsReportedEveryTime()
+    {
+        // Cumulative usage on every chunk (Perplexity): identical bytes twice must still give two updates.
+        string usage = ""","usage":{"total_tokens":5}}""";
+        string stream = WithDone(Chunk(Content("a"), usage), Chunk(Content("b"), usage), Chunk(Content("c"), usage));
+        List<ChatUpdateKind> kinds = ReadKinds(stream);
+
+        Assert.Equal(3, kinds.Count(k => k == ChatUpdateKind.Usage));
+        Assert.Equal(3, kinds.Count(k => k == ChatUpdateKind.ContentDelta));
+    }
+
+    [Fact]
+    public void UpdateTextOnTheFastPathPointsAtTheRightBytes()
+    {
+        string stream = WithDone(Chunk(Content("first")), Chunk(Content("se\\\"cond")), Chunk(Content("third")));
+        var texts = new List<string>();
+        foreach (ChatUpdate update in ReadUpdates(stream))
+        {
+            if (update.Kind == ChatUpdateKind.ContentDelta)
+            {
+                texts.Add(update.GetText());
+            }
+        }
+
+        Assert.Equal(["first", "se\"cond", "third"], texts);
+    }
+
+    private static List<ChatUpdateKind> ReadKinds(string stream) => ReadUpdates(stream).Select(u => u.Kind).ToList();
+
+    // Text is read while each update is current, so it is copied out inside the loop.
+    private static List<ChatUpdate> ReadUpdates(string stream)
+    {
+        var updates = new List<ChatUpdate>();
+        Task.Run(async () =>
+        {
+            await foreach (ChatUpdate update in ChatStream.ReadUpdatesAsync(new System.IO.MemoryStream(Encoding.UTF8.GetBytes(stream))))
+            {
+                updates.Add(update.Detach());
+            }
+        }).GetAwaiter().GetResult();
+        return updates;
+    }
+}
