@@ -761,8 +761,10 @@ internal static class ChunkParser
     }
 
     private static void AddRawEntry(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, List<MergedObject> items)
+        => AddRawEntry(ReadRaw(ref reader, json), state, items);
+
+    private static void AddRawEntry(ReadOnlySpan<byte> raw, CompletionState state, List<MergedObject> items)
     {
-        ReadOnlySpan<byte> raw = ReadRaw(ref reader, json);
         state.Charge(raw.Length);
         var entry = new MergedObject { IsRawValue = true };
         entry.RawValue.Set(raw);
@@ -788,10 +790,7 @@ internal static class ChunkParser
 
             if (!present)
             {
-                state.Charge(raw.Length);
-                var entry = new MergedObject { IsRawValue = true };
-                entry.RawValue.Set(raw);
-                items.Add(entry);
+                AddRawEntry(raw, state, items);
             }
         }
     }

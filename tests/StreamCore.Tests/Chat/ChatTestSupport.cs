@@ -15,8 +15,6 @@ namespace StreamCore.Tests.Chat;
 /// <summary>Builds event streams for the chat tests and runs the assembler over them.</summary>
 internal static class ChatTestSupport
 {
-    private static readonly Lazy<string> CorpusPath = new(FindCorpus);
-
     /// <summary>One <c>data:</c> event per JSON text (LF line ends), nothing else.</summary>
     public static string Events(params string[] data) => string.Concat(data.Select(d => $"data: {d}\n\n"));
 
@@ -80,11 +78,11 @@ internal static class ChatTestSupport
     }
 
     /// <summary>The shared corpus folder: <c>&lt;root&gt;/../shared/corpus</c>, root being the folder of StreamCore.sln.</summary>
-    public static string Corpus => CorpusPath.Value;
+    public static string Corpus => TestSupport.CorpusFiles.Directory;
 
-    public static IEnumerable<string> CorpusFiles() => Directory.EnumerateFiles(Corpus, "*.sse").Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
+    public static IEnumerable<string> CorpusFiles() => TestSupport.CorpusFiles.Names;
 
-    public static byte[] ReadCorpus(string file) => File.ReadAllBytes(Path.Combine(Corpus, file));
+    public static byte[] ReadCorpus(string file) => TestSupport.CorpusFiles.Read(file);
 
     public static TheoryData<string> CorpusTheory()
     {
@@ -95,27 +93,5 @@ internal static class ChatTestSupport
         }
 
         return data;
-    }
-
-    private static string FindCorpus()
-    {
-        DirectoryInfo? folder = new(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "StreamCore.sln")))
-        {
-            folder = folder.Parent;
-        }
-
-        if (folder is null)
-        {
-            throw new InvalidOperationException($"no folder above {AppContext.BaseDirectory} contains StreamCore.sln; cannot find the corpus");
-        }
-
-        string corpus = Path.GetFullPath(Path.Combine(folder.FullName, "..", "shared", "corpus"));
-        if (!Directory.Exists(corpus) || !Directory.EnumerateFiles(corpus, "*.sse").Any())
-        {
-            throw new InvalidOperationException($"the corpus folder {corpus} is missing or holds no *.sse files");
-        }
-
-        return corpus;
     }
 }

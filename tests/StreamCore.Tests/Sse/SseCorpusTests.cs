@@ -12,27 +12,7 @@ namespace StreamCore.Tests.Sse;
 /// <summary>Every recorded stream of the shared corpus reads the same whole and cut at random points.</summary>
 public class SseCorpusTests
 {
-    internal static string CorpusDirectory()
-    {
-        DirectoryInfo? dir = new(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "StreamCore.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        if (dir is null)
-        {
-            throw new XunitException($"no directory containing StreamCore.sln above {AppContext.BaseDirectory}");
-        }
-
-        string corpus = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "corpus"));
-        if (!Directory.Exists(corpus))
-        {
-            throw new XunitException($"the shared corpus is missing: expected it at {corpus}");
-        }
-
-        return corpus;
-    }
+    internal static string CorpusDirectory() => CorpusFiles.Directory;
 
     private static string Describe(SseRun run) => string.Join(
         "\n",
