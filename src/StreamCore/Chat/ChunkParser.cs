@@ -72,17 +72,9 @@ internal static class ChunkParser
                     state.SpanOffset = 0;
                 }
 
-                bool more;
-                try
-                {
-                    more = choicesReader.Read();
-                }
-                catch (JsonException)
-                {
-                    more = true;
-                }
-
-                if (!more)
+                // Only white space may follow the array; checked on the bytes, since a reader would
+                // report anything else by throwing (costly, and common: usage after the choices).
+                if (choices[(int)choicesReader.BytesConsumed..].IndexOfAnyExcept(" \t\r\n"u8) < 0)
                 {
                     return;
                 }

@@ -99,6 +99,39 @@ public class EnvelopeFastPathTests
         Assert.Equal(["first", "se\"cond", "third"], texts);
     }
 
+    [Fact]
+    public void UsageAfterTheChoicesOfARepeatedEnvelopeCostsNoException()
+    {
+        // Mistral, DeepSeek, Groq: the last chunk repeats the envelope but carries usage after the
+        // choices. Telling that apart must not go through a thrown and caught JsonException.
+        string stream = WithDone(
+            Prefix + Content("a") + "}",
+            Prefix + Content("b") + ""","usage":{"total_tokens":3}}""");
+        int thread = System.Environment.CurrentManagedThreadId;
+        int thrown = 0;
+        void Count(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+        {
+            if (System.Environment.CurrentManagedThreadId == thread)
+            {
+                thrown++;
+            }
+        }
+
+        System.AppDomain.CurrentDomain.FirstChanceException += Count;
+        try
+        {
+            using ChatCompletionResult result = Assemble(stream);
+            Assert.Equal("ab", result.Choices[0].Content);
+            Assert.Equal("""{"total_tokens":3}""", Encoding.UTF8.GetString(result.UsageJson.Span));
+        }
+        finally
+        {
+            System.AppDomain.CurrentDomain.FirstChanceException -= Count;
+        }
+
+        Assert.Equal(0, thrown);
+    }
+
     private static List<ChatUpdateKind> ReadKinds(string stream) => ReadUpdates(stream).Select(u => u.Kind).ToList();
 
     // Text is read while each update is current, so it is copied out inside the loop.
