@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.Json;
+using StreamCore.Buffers;
 using StreamCore.Json;
 
 namespace StreamCore.Chat;
@@ -56,21 +57,14 @@ internal static class ChunkParser
     private static void MergeChunk<TSink>(ReadOnlySpan<byte> json, CompletionState state, ref TSink sink)
         where TSink : struct, IChatUpdateSink
     {
-        if (state.Envelope.TryMatch(json, out int choicesStart, out int choicesEnd))
+        EnvelopeMatch match = state.Envelope.Match(json, out int choicesName, out int choicesStart, out int choicesEnd);
+        if (match == EnvelopeMatch.Whole)
         {
             ReadOnlySpan<byte> choices = json[choicesStart..choicesEnd];
             var choicesReader = new Utf8JsonReader(choices, new JsonReaderOptions { MaxDepth = Math.Max(1, state.Options.MaxJsonDepth - 1) });
             if (choicesReader.Read() && choicesReader.TokenType == JsonTokenType.StartArray)
             {
-                state.SpanOffset = choicesStart;
-                try
-                {
-                    MergeChoices(ref choicesReader, choices, state, ref sink);
-                }
-                finally
-                {
-                    state.SpanOffset = 0;
-                }
+                MergeAt(ref choicesReader, choices, choicesStart, state, ref sink);
 
                 // Only white space may follow the array; checked on the bytes, since a reader would
                 // report anything else by throwing (costly, and common: usage after the choices).
@@ -81,21 +75,71 @@ internal static class ChunkParser
 
                 // More than one value between the envelope's halves (another member after choices, or
                 // garbage): read the whole chunk, leaving the choices already merged alone.
-                MergeChunk(json, state, ref sink, skipChoices: true);
+                MergeChunk(json, state, ref sink, ChunkPart.AllButChoices);
                 return;
             }
         }
 
-        MergeChunk(json, state, ref sink, skipChoices: false);
+        if (match != EnvelopeMatch.None && choicesName > 1)
+        {
+            // The members before "choices" repeat, but what follows changed (obfuscation padding, a
+            // usage object): read "{" followed by the chunk from the choices member on.
+            PooledByteBuffer tail = default;
+            try
+            {
+                tail.Append((byte)'{');
+                tail.Append(json[choicesName..]);
+                state.SpanOffset = choicesName - 1;
+                MergeChunk(tail.Span, state, ref sink, ChunkPart.FromChoices);
+            }
+            finally
+            {
+                state.SpanOffset = 0;
+                tail.Dispose();
+            }
+
+            return;
+        }
+
+        MergeChunk(json, state, ref sink, ChunkPart.Whole);
     }
 
-    private static void MergeChunk<TSink>(ReadOnlySpan<byte> json, CompletionState state, ref TSink sink, bool skipChoices)
+    private static void MergeAt<TSink>(ref Utf8JsonReader choicesReader, ReadOnlySpan<byte> choices, int offset, CompletionState state, ref TSink sink)
         where TSink : struct, IChatUpdateSink
     {
+        state.SpanOffset = offset;
+        try
+        {
+            MergeChoices(ref choicesReader, choices, state, ref sink);
+        }
+        finally
+        {
+            state.SpanOffset = 0;
+        }
+    }
+
+    /// <summary>What a full read of a chunk covers.</summary>
+    private enum ChunkPart : byte
+    {
+        /// <summary>The whole chunk; its envelope is remembered for the next one.</summary>
+        Whole,
+
+        /// <summary>The whole chunk but its choices, which were merged already.</summary>
+        AllButChoices,
+
+        /// <summary>"{" and the chunk from its choices member on; the remembered envelope stays.</summary>
+        FromChoices,
+    }
+
+    private static void MergeChunk<TSink>(ReadOnlySpan<byte> json, CompletionState state, ref TSink sink, ChunkPart part)
+        where TSink : struct, IChatUpdateSink
+    {
+        int choicesName = -1;
         int choicesStart = -1;
         int choicesEnd = -1;
         int choicesSeen = 0;
-        bool envelopeReusable = !skipChoices;
+        bool prefixRepeatable = part == ChunkPart.Whole;
+        bool suffixRepeatable = true;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = state.Options.MaxJsonDepth });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -105,6 +149,7 @@ internal static class ChunkParser
         MergedObject top = state.Top;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            int nameStart = (int)reader.TokenStartIndex;
             ReadOnlySpan<byte> name = GetName(ref reader);
             reader.Read();
             switch (name.Length)
@@ -120,12 +165,13 @@ internal static class ChunkParser
                     break;
                 case 7 when name.SequenceEqual("choices"u8):
                     choicesSeen++;
-                    if (skipChoices)
+                    if (part == ChunkPart.AllButChoices)
                     {
                         reader.Skip();
                         break;
                     }
 
+                    choicesName = nameStart;
                     choicesStart = reader.TokenType == JsonTokenType.StartArray ? (int)reader.TokenStartIndex : -1;
                     MergeChoices(ref reader, json, state, ref sink);
                     choicesEnd = (int)reader.BytesConsumed;
@@ -139,7 +185,13 @@ internal static class ChunkParser
                     MergeCreated(ref reader, json, state);
                     break;
                 case 5 when name.SequenceEqual("usage"u8):
-                    envelopeReusable &= reader.TokenType == JsonTokenType.Null; // a usage object is reported each time it arrives
+                    // A usage object is reported each time it arrives: its bytes cannot be skipped.
+                    if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        prefixRepeatable &= choicesSeen > 0;
+                        suffixRepeatable = false;
+                    }
+
                     MergeUsage(ref reader, json, state, ref sink);
                     break;
                 case 18 when name.SequenceEqual("system_fingerprint"u8):
@@ -188,13 +240,16 @@ internal static class ChunkParser
             throw new MalformedChunkException("the event's data has content after its JSON object");
         }
 
-        if (envelopeReusable && choicesSeen == 1 && choicesStart >= 0 && !state.HasProviderError)
+        if (part == ChunkPart.Whole)
         {
-            state.Envelope.Remember(json, choicesStart, choicesEnd);
-        }
-        else
-        {
-            state.Envelope.Forget();
+            if (prefixRepeatable && choicesSeen == 1 && choicesStart >= 0 && !state.HasProviderError)
+            {
+                state.Envelope.Remember(json, choicesName, choicesStart, choicesEnd, suffixRepeatable);
+            }
+            else
+            {
+                state.Envelope.Forget();
+            }
         }
 
         if (state.HasProviderError)

@@ -100,6 +100,45 @@ public class EnvelopeFastPathTests
     }
 
     [Fact]
+    public void PaddingThatChangesAfterTheChoicesGivesTheSameResultAsFullParses()
+    {
+        // OpenAI's obfuscation padding differs on every chunk: only the prefix repeats.
+        string[] padding = ["x", "yy", "zzz", ""];
+        string Padded(string choices, int i) => choices + $$""","usage":null,"obfuscation":"{{padding[i]}}"}""";
+        string prefixOnly = WithDone(
+            Prefix + Padded(Content("a"), 0),
+            Prefix + Padded(Content("b\\u00e9"), 1),
+            Prefix + Padded(Content("c"), 2),
+            Prefix + Padded("""[{"index":0,"delta":{},"finish_reason":"stop"}]""", 3)[..^1] + ""","x_late":[1,2]}""");
+
+        // The same chunks with the prefix varied each time (extra spaces) are read whole.
+        string whole = WithDone(
+            Prefix + Padded(Content("a"), 0),
+            Prefix.Replace("{\"id\"", "{ \"id\"", System.StringComparison.Ordinal) + Padded(Content("b\\u00e9"), 1),
+            Prefix.Replace("{\"id\"", "{  \"id\"", System.StringComparison.Ordinal) + Padded(Content("c"), 2),
+            Prefix.Replace("{\"id\"", "{   \"id\"", System.StringComparison.Ordinal) + Padded("""[{"index":0,"delta":{},"finish_reason":"stop"}]""", 3)[..^1] + ""","x_late":[1,2]}""");
+
+        Assert.Equal(AssembleJson(whole), AssembleJson(prefixOnly));
+        JsonObject json = AssembleNode(prefixOnly);
+        Assert.Equal("abéc", (string?)json["choices"]![0]!["message"]!["content"]);
+        Assert.Equal(2, json["x_late"]!.AsArray().Count);
+        Assert.Null(json["obfuscation"]);
+
+        var texts = ReadUpdates(prefixOnly).Where(u => u.Kind == ChatUpdateKind.ContentDelta).Select(u => u.GetText()).ToList();
+        Assert.Equal(["a", "bé", "c"], texts);
+    }
+
+    [Fact]
+    public void AMalformedTailAfterARepeatedPrefixIsAFormatError()
+    {
+        string stream = WithDone(Prefix + Content("a") + Suffix, Prefix + Content("b") + ""","usage":nul}""");
+        ChatStreamFormatException e = AssembleMalformed(stream);
+
+        Assert.Equal(2, e.EventNumber);
+        Assert.Equal("a", e.PartialResult!.Choices[0].Content![..1]);
+    }
+
+    [Fact]
     public void UsageAfterTheChoicesOfARepeatedEnvelopeCostsNoException()
     {
         // Mistral, DeepSeek, Groq: the last chunk repeats the envelope but carries usage after the
