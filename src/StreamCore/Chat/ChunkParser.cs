@@ -401,9 +401,10 @@ internal static class ChunkParser
     {
         // "Addressed by index; a missing index means 0." Most providers put index first; for the
         // others, a copy of the reader finds it before anything is merged.
+        // The bytes tell whether index comes first without copying the reader; an escaped or spaced
+        // spelling only costs the search.
         ChoiceState? choice = null;
-        Utf8JsonReader probe = reader;
-        if (!probe.Read() || probe.TokenType != JsonTokenType.PropertyName || !probe.ValueTextEquals("index"u8))
+        if (!json[((int)reader.TokenStartIndex + 1)..].TrimStart(" \t\r\n"u8).StartsWith("\"index\""u8))
         {
             choice = state.GetChoice(FindIndex(reader, "choice") ?? 0);
         }
