@@ -177,11 +177,8 @@ internal static class ChunkParser
                     choicesEnd = (int)reader.BytesConsumed;
                     break;
                 case 7 when name.SequenceEqual("created"u8):
-                    Detect(state, ChatDialect.OpenAI);
-                    MergeCreated(ref reader, json, state);
-                    break;
                 case 9 when name.SequenceEqual("createdAt"u8):
-                    Detect(state, ChatDialect.Aitronos);
+                    Detect(state, name.Length == 7 ? ChatDialect.OpenAI : ChatDialect.Aitronos);
                     MergeCreated(ref reader, json, state);
                     break;
                 case 5 when name.SequenceEqual("usage"u8):
@@ -195,19 +192,13 @@ internal static class ChunkParser
                     MergeUsage(ref reader, json, state, ref sink);
                     break;
                 case 18 when name.SequenceEqual("system_fingerprint"u8):
-                    Detect(state, ChatDialect.OpenAI);
-                    MergeLastNonEmpty(ref reader, top.GetOrAdd(MemberNames.SystemFingerprint, MemberKind.Null, MemberNames.SystemFingerprint));
-                    break;
                 case 17 when name.SequenceEqual("systemFingerprint"u8):
-                    Detect(state, ChatDialect.Aitronos);
+                    Detect(state, name.Length == 18 ? ChatDialect.OpenAI : ChatDialect.Aitronos);
                     MergeLastNonEmpty(ref reader, top.GetOrAdd(MemberNames.SystemFingerprint, MemberKind.Null, MemberNames.SystemFingerprint));
                     break;
                 case 12 when name.SequenceEqual("service_tier"u8):
-                    Detect(state, ChatDialect.OpenAI);
-                    MergeLastNonEmpty(ref reader, top.GetOrAdd(MemberNames.ServiceTier, MemberKind.Null, MemberNames.ServiceTier));
-                    break;
                 case 11 when name.SequenceEqual("serviceTier"u8):
-                    Detect(state, ChatDialect.Aitronos);
+                    Detect(state, name.Length == 12 ? ChatDialect.OpenAI : ChatDialect.Aitronos);
                     MergeLastNonEmpty(ref reader, top.GetOrAdd(MemberNames.ServiceTier, MemberKind.Null, MemberNames.ServiceTier));
                     break;
                 case 11 when name.SequenceEqual("obfuscation"u8):
@@ -436,11 +427,8 @@ internal static class ChunkParser
 
                     break;
                 case 13 when name.SequenceEqual("finish_reason"u8):
-                    Detect(state, ChatDialect.OpenAI);
-                    finished |= MergeFinishReason(ref reader, choice);
-                    break;
                 case 12 when name.SequenceEqual("finishReason"u8):
-                    Detect(state, ChatDialect.Aitronos);
+                    Detect(state, name.Length == 13 ? ChatDialect.OpenAI : ChatDialect.Aitronos);
                     finished |= MergeFinishReason(ref reader, choice);
                     break;
                 case 8 when name.SequenceEqual("logprobs"u8):
@@ -616,11 +604,8 @@ internal static class ChunkParser
 
                     break;
                 case 10 when name.SequenceEqual("tool_calls"u8):
-                    Detect(state, ChatDialect.OpenAI);
-                    MergeToolCalls(ref reader, json, state, choice, MemberNames.ToolCalls, ref sink);
-                    break;
                 case 9 when name.SequenceEqual("toolCalls"u8):
-                    Detect(state, ChatDialect.Aitronos);
+                    Detect(state, name.Length == 10 ? ChatDialect.OpenAI : ChatDialect.Aitronos);
                     MergeToolCalls(ref reader, json, state, choice, MemberNames.ToolCalls, ref sink);
                     break;
                 case 13 when name.SequenceEqual("function_call"u8) && reader.TokenType == JsonTokenType.StartObject:
