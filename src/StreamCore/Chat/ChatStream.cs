@@ -60,7 +60,7 @@ public static class ChatStream
     public static async ValueTask<ChatCompletionResult> AssembleAsync(Stream stream, ChatStreamOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        PipeReader reader = CreatePipeReader(stream, options);
+        PipeReader reader = SseEventReader.CreatePipeReader(stream, (options ?? ChatStreamOptions.Default).Sse, leaveOpen: true);
         try
         {
             return await AssembleAsync(reader, options, cancellationToken).ConfigureAwait(false);
@@ -159,7 +159,7 @@ public static class ChatStream
     public static async IAsyncEnumerable<ChatUpdate> ReadUpdatesAsync(Stream stream, ChatStreamOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        PipeReader reader = CreatePipeReader(stream, options);
+        PipeReader reader = SseEventReader.CreatePipeReader(stream, (options ?? ChatStreamOptions.Default).Sse, leaveOpen: true);
         try
         {
             await foreach (ChatUpdate update in ReadUpdatesAsync(reader, options, cancellationToken).ConfigureAwait(false))
@@ -233,9 +233,6 @@ public static class ChatStream
             return false;
         }
     }
-
-    private static PipeReader CreatePipeReader(Stream stream, ChatStreamOptions? options)
-        => PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: (options ?? ChatStreamOptions.Default).Sse.StreamReadSize, leaveOpen: true));
 
     private static async Task<Stream> OpenEventStreamAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

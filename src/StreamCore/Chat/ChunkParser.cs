@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Text.Json;
-using StreamCore.Buffers;
 using StreamCore.Json;
 
 namespace StreamCore.Chat;
@@ -84,18 +83,16 @@ internal static class ChunkParser
         {
             // The members before "choices" repeat, but what follows changed (obfuscation padding, a
             // usage object): read "{" followed by the chunk from the choices member on.
-            PooledByteBuffer tail = default;
+            state.Tail.Set("{"u8);
+            state.Tail.Append(json[choicesName..]);
+            state.SpanOffset = choicesName - 1;
             try
             {
-                tail.Append((byte)'{');
-                tail.Append(json[choicesName..]);
-                state.SpanOffset = choicesName - 1;
-                MergeChunk(tail.Span, state, ref sink, ChunkPart.FromChoices);
+                MergeChunk(state.Tail.Span, state, ref sink, ChunkPart.FromChoices);
             }
             finally
             {
                 state.SpanOffset = 0;
-                tail.Dispose();
             }
 
             return;
@@ -558,7 +555,7 @@ internal static class ChunkParser
     }
 
     /// <summary>Appends the entries of the array under the reader to comma-joined raw JSON, in one copy.</summary>
-    private static void AppendEntries(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ref Buffers.PooledByteBuffer target)
+    private static void AppendEntries(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ref StreamCore.Buffers.PooledByteBuffer target)
     {
         int start = (int)reader.TokenStartIndex + 1;
         reader.Skip();
@@ -606,7 +603,7 @@ internal static class ChunkParser
                 case 10 when name.SequenceEqual("tool_calls"u8):
                 case 9 when name.SequenceEqual("toolCalls"u8):
                     Detect(state, name.Length == 10 ? ChatDialect.OpenAI : ChatDialect.Aitronos);
-                    MergeToolCalls(ref reader, json, state, choice, MemberNames.ToolCalls, ref sink);
+                    MergeToolCalls(ref reader, json, state, choice, ref sink);
                     break;
                 case 13 when name.SequenceEqual("function_call"u8) && reader.TokenType == JsonTokenType.StartObject:
                     // "Legacy function_call: name first non-empty, arguments concatenated."
@@ -992,7 +989,7 @@ internal static class ChunkParser
         }
     }
 
-    private static void MergeToolCalls<TSink>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ChoiceState choice, byte[] memberName, ref TSink sink)
+    private static void MergeToolCalls<TSink>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ChoiceState choice, ref TSink sink)
         where TSink : struct, IChatUpdateSink
     {
         if (reader.TokenType != JsonTokenType.StartArray)
@@ -1001,7 +998,7 @@ internal static class ChunkParser
         }
 
         // The message lists its members in order of first appearance; tool calls keep their place.
-        choice.Message.GetOrAdd(memberName, MemberKind.ToolCalls, memberName);
+        choice.Message.GetOrAdd(MemberNames.ToolCalls, MemberKind.ToolCalls, MemberNames.ToolCalls);
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType == JsonTokenType.Null)

@@ -1,3 +1,4 @@
+using StreamCore.Buffers;
 using System.Collections.Generic;
 
 namespace StreamCore.Chat;
@@ -35,6 +36,9 @@ internal sealed class CompletionState
 
     /// <summary>The envelope of the last chunk, so that a chunk repeating it is read from its choices on.</summary>
     public ChunkEnvelope Envelope;
+
+    /// <summary>"{" and the part of a chunk read when only its envelope's prefix repeats; reused for every chunk.</summary>
+    public PooledByteBuffer Tail;
 
     /// <summary>Where the span being parsed starts in the event's data (non-zero when only the choices are read).</summary>
     public int SpanOffset { get; set; }
@@ -98,5 +102,6 @@ internal sealed class CompletionState
 
         _choices.Clear();
         Envelope.Dispose();
+        Tail.Dispose();
     }
 }

@@ -177,7 +177,7 @@ internal struct IncrementalJsonValidator
 
                 if (b == (byte)']' && _state == State.ArrayStart)
                 {
-                    Close((byte)'[');
+                    Close();
                     return;
                 }
 
@@ -196,7 +196,7 @@ internal struct IncrementalJsonValidator
                 }
                 else if (b == (byte)'}' && _state == State.ObjectStart)
                 {
-                    Close((byte)'{');
+                    Close();
                 }
                 else
                 {
@@ -335,7 +335,7 @@ internal struct IncrementalJsonValidator
         }
         else if ((b == (byte)'}' && container == (byte)'{') || (b == (byte)']' && container == (byte)'['))
         {
-            Close(container);
+            Close();
         }
         else
         {
@@ -356,9 +356,8 @@ internal struct IncrementalJsonValidator
         _afterComma = false;
     }
 
-    private void Close(byte container)
+    private void Close()
     {
-        _ = container;
         _containers.Truncate(_containers.Length - 1);
         _state = State.AfterValue;
         EndValue();

@@ -117,19 +117,6 @@ internal static class JsonText
         }
     }
 
-    /// <summary>Whether the escaped content, once unescaped, equals <paramref name="text"/> (ASCII fast path).</summary>
-    public static bool EqualsText(ReadOnlySpan<byte> escaped, ReadOnlySpan<byte> text)
-    {
-        if (escaped.IndexOf((byte)'\\') < 0)
-        {
-            return escaped.SequenceEqual(text);
-        }
-
-        Span<byte> buffer = escaped.Length <= 256 ? stackalloc byte[256] : new byte[escaped.Length];
-        int length = Unescape(escaped, buffer);
-        return buffer[..length].SequenceEqual(text);
-    }
-
     /// <summary>Appends <paramref name="json"/> (raw JSON text) to <paramref name="target"/> escaped as string content.</summary>
     public static void AppendEscaped(ref PooledByteBuffer target, ReadOnlySpan<byte> json)
     {

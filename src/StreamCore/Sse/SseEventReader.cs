@@ -98,9 +98,12 @@ public sealed class SseEventReader : IDisposable
     public static SseEventReader Create(Stream stream, SseReaderOptions? options = null, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var pipe = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: (options ?? SseReaderOptions.Default).StreamReadSize, leaveOpen: leaveOpen));
-        return new SseEventReader(pipe, options, ownsReader: true);
+        return new SseEventReader(CreatePipeReader(stream, options, leaveOpen), options, ownsReader: true);
     }
+
+    /// <summary>The pipe over a stream that every <see cref="Stream"/> entry point reads through.</summary>
+    internal static PipeReader CreatePipeReader(Stream stream, SseReaderOptions? options, bool leaveOpen)
+        => PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: (options ?? SseReaderOptions.Default).StreamReadSize, leaveOpen: leaveOpen));
 
     /// <summary>The item returned by the last successful <see cref="ReadAsync"/>; its data is valid until the next call.</summary>
     public SseEvent Current => _current;

@@ -19,6 +19,8 @@ public class EnvelopeFastPathTests
 
     private static string Chunk(string choices, string suffix = Suffix) => Prefix + choices + suffix;
 
+    private static string Spaced(int spaces) => "{" + new string(' ', spaces) + Prefix[1..];
+
     private static string Content(string text) => $$"""[{"index":0,"delta":{"content":"{{text}}"},"finish_reason":null}]""";
 
     [Fact]
@@ -26,12 +28,13 @@ public class EnvelopeFastPathTests
     {
         string stream = WithDone(Chunk(Content("a")), Chunk(Content("b")), Chunk(Content("c")), Chunk("""[{"index":0,"delta":{},"finish_reason":"stop"}]"""));
 
-        // The same chunks with the envelope's bytes varied each time (reordered spaces) take the full path.
+        // The same chunks with the prefix's bytes varied each time (spaces after "{") match no
+        // remembered envelope, so every one is read whole.
         string varied = WithDone(
             Chunk(Content("a")),
-            Chunk(Content("b"), """ ,"usage":null}"""),
-            Chunk(Content("c"), """,  "usage":null}"""),
-            Chunk("""[{"index":0,"delta":{},"finish_reason":"stop"}]""", """,   "usage":null}"""));
+            Spaced(1) + Content("b") + Suffix,
+            Spaced(2) + Content("c") + Suffix,
+            Spaced(3) + """[{"index":0,"delta":{},"finish_reason":"stop"}]""" + Suffix);
 
         Assert.Equal(AssembleJson(varied), AssembleJson(stream));
         using ChatCompletionResult result = Assemble(stream);
@@ -114,9 +117,9 @@ public class EnvelopeFastPathTests
         // The same chunks with the prefix varied each time (extra spaces) are read whole.
         string whole = WithDone(
             Prefix + Padded(Content("a"), 0),
-            Prefix.Replace("{\"id\"", "{ \"id\"", System.StringComparison.Ordinal) + Padded(Content("b\\u00e9"), 1),
-            Prefix.Replace("{\"id\"", "{  \"id\"", System.StringComparison.Ordinal) + Padded(Content("c"), 2),
-            Prefix.Replace("{\"id\"", "{   \"id\"", System.StringComparison.Ordinal) + Padded("""[{"index":0,"delta":{},"finish_reason":"stop"}]""", 3)[..^1] + ""","x_late":[1,2]}""");
+            Spaced(1) + Padded(Content("b\\u00e9"), 1),
+            Spaced(2) + Padded(Content("c"), 2),
+            Spaced(3) + Padded("""[{"index":0,"delta":{},"finish_reason":"stop"}]""", 3)[..^1] + ""","x_late":[1,2]}""");
 
         Assert.Equal(AssembleJson(whole), AssembleJson(prefixOnly));
         JsonObject json = AssembleNode(prefixOnly);
