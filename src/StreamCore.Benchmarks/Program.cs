@@ -13,6 +13,7 @@ namespace StreamCore.Benchmarks;
 /// <item><c>--quick</c>: few, short iterations (a fast look; numbers are rough).</item>
 /// <item><c>--merge</c>: keep rows of an earlier bench-results/results.json that this run did not measure.</item>
 /// <item><c>--skip-check</c>: skip the correctness self-check.</item>
+/// <item><c>--workload a,b</c>: only these workloads (names as in the report).</item>
 /// <item><c>--scenarios</c>: only the latency and concurrency scenarios; <c>--no-scenarios</c>: skip them.</item>
 /// <item>anything else goes to BenchmarkDotNet (<c>--filter *Sse*</c>, <c>--job short</c>, <c>--list flat</c>, ...).</item>
 /// </list>
@@ -30,6 +31,26 @@ public static class Program
         bool scenariosOnly = args.Contains("--scenarios");
         bool runScenarios = scenariosOnly || !args.Contains("--no-scenarios");
         var bdnArgs = args.Where(a => !OwnFlags.Contains(a)).ToList();
+        int workloadFlag = bdnArgs.IndexOf("--workload");
+        if (workloadFlag >= 0)
+        {
+            if (workloadFlag + 1 >= bdnArgs.Count)
+            {
+                Console.Error.WriteLine("--workload needs a comma-separated list: " + string.Join(",", Workloads.Names));
+                return 2;
+            }
+
+            string[] chosen = bdnArgs[workloadFlag + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            string[] unknown = chosen.Where(name => !Workloads.Names.Contains(name)).ToArray();
+            if (chosen.Length == 0 || unknown.Length > 0)
+            {
+                Console.Error.WriteLine($"Unknown workload '{string.Join(",", unknown)}'. Known: {string.Join(",", Workloads.Names)}.");
+                return 2;
+            }
+
+            WorkloadBenchmark.Selected = chosen;
+            bdnArgs.RemoveRange(workloadFlag, 2);
+        }
 
         bool infoOnly = bdnArgs.Any(a => a is "--list" or "--help" or "-h" or "--version" or "--info");
         bool jobFromCommandLine = bdnArgs.Any(a => a is "--job" or "-j" || a.StartsWith("--job=", StringComparison.Ordinal));
@@ -70,7 +91,7 @@ public static class Program
         }
 
         // A filtered run is a partial look; the full run also measures latency and concurrency.
-        bool filtered = bdnArgs.Any(a => a is "--filter" or "-f") && !bdnArgs.Contains("*");
+        bool filtered = (bdnArgs.Any(a => a is "--filter" or "-f") && !bdnArgs.Contains("*")) || WorkloadBenchmark.Selected is not null;
         if (runScenarios && !filtered)
         {
             Scenarios.RunAsync(outputDir, quick, Console.Out).GetAwaiter().GetResult();

@@ -13,7 +13,10 @@ public abstract class WorkloadBenchmark
 {
     public const string ParameterName = nameof(Workload);
 
-    public static IEnumerable<string> WorkloadNames => Workloads.Names;
+    public static IEnumerable<string> WorkloadNames => Selected ?? Workloads.Names;
+
+    /// <summary>The workloads <c>--workload</c> chose, or null for all of them.</summary>
+    public static IReadOnlyList<string>? Selected { get; set; }
 
     [ParamsSource(nameof(WorkloadNames))]
     public string Workload { get; set; } = Workloads.Content4K;

@@ -291,6 +291,30 @@ internal static class ChunkParser
         SetRaw(target.GetOrAdd(name, MemberKind.Raw), raw);
     }
 
+    /// <summary>A choice member read before the choice's index was known: where its name and value are.</summary>
+    private readonly record struct DeferredMember(int NameStart, int NameLength, int ValueStart, int ValueEnd);
+
+    /// <summary>How many verbatim members a choice may hold before its index; past that, the index is looked for.</summary>
+    private const int MaxDeferredMembers = 8;
+
+    /// <summary>Merges members held back until the choice was known, in the order they arrived.</summary>
+    private static void MergeDeferred(ReadOnlySpan<DeferredMember> deferred, ReadOnlySpan<byte> json, ChoiceState choice)
+    {
+        foreach (DeferredMember member in deferred)
+        {
+            ReadOnlySpan<byte> name = json.Slice(member.NameStart, member.NameLength);
+            ReadOnlySpan<byte> raw = json[member.ValueStart..member.ValueEnd];
+            if (raw.SequenceEqual("null"u8))
+            {
+                choice.Extras.GetOrAdd(name, MemberKind.Null);
+            }
+            else
+            {
+                SetRaw(choice.Extras.GetOrAdd(name, MemberKind.Raw), raw);
+            }
+        }
+    }
+
     // "id, model: first non-empty value"
     private static void MergeIdentity(ref Utf8JsonReader reader, MergedMember member)
     {
@@ -387,32 +411,63 @@ internal static class ChunkParser
     private static void MergeChoice<TSink>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ref TSink sink)
         where TSink : struct, IChatUpdateSink
     {
-        // "Addressed by index; a missing index means 0." Most providers put index first; for the
-        // others, a copy of the reader finds it before anything is merged.
-        // The bytes tell whether index comes first without copying the reader; an escaped or spaced
-        // spelling only costs the search.
+        // "Addressed by index; a missing index means 0." Most providers put index first. Others put
+        // it last, after members that are only kept verbatim (Copilot's content filter results):
+        // those are read once and held as byte ranges until the choice is known. A member that
+        // merges into the choice finds the index first, with a structural scan of what follows.
         ChoiceState? choice = null;
-        if (!json[((int)reader.TokenStartIndex + 1)..].TrimStart(" \t\r\n"u8).StartsWith("\"index\""u8))
-        {
-            choice = state.GetChoice(FindIndex(reader, "choice") ?? 0);
-        }
-
+        Span<DeferredMember> deferred = stackalloc DeferredMember[MaxDeferredMembers];
+        int deferredCount = 0;
         bool finished = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            int nameStart = (int)reader.TokenStartIndex + 1;
+            bool nameEscaped = reader.ValueIsEscaped;
             ReadOnlySpan<byte> name = GetName(ref reader);
             reader.Read();
             if (name.SequenceEqual("index"u8))
             {
                 int index = ReadIndex(ref reader, "choice") ?? 0;
-                choice ??= state.GetChoice(index);
+                if (choice is null)
+                {
+                    choice = state.GetChoice(index);
+                    MergeDeferred(deferred[..deferredCount], json, choice);
+                }
+
                 continue;
             }
 
-            choice ??= state.GetChoice(0);
+            bool mergesIntoChoice = name.Length switch
+            {
+                5 => name.SequenceEqual("delta"u8),
+                8 => name.SequenceEqual("logprobs"u8),
+                12 => name.SequenceEqual("finishReason"u8),
+                13 => name.SequenceEqual("finish_reason"u8),
+                _ => false,
+            };
+            if (choice is null)
+            {
+                if (!mergesIntoChoice && !nameEscaped && deferredCount < deferred.Length)
+                {
+                    int valueStart = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    deferred[deferredCount++] = new DeferredMember(nameStart, name.Length, valueStart, (int)reader.BytesConsumed);
+                    continue;
+                }
+
+                choice = state.GetChoice(LocateIndex(reader, json, onObjectStart: false, "choice") ?? 0);
+                MergeDeferred(deferred[..deferredCount], json, choice);
+            }
+
+            if (!mergesIntoChoice)
+            {
+                MergeLastNonNull(ref reader, json, choice.Extras, name);
+                continue;
+            }
+
             switch (name.Length)
             {
-                case 5 when name.SequenceEqual("delta"u8):
+                case 5:
                     if (reader.TokenType == JsonTokenType.StartObject)
                     {
                         MergeDelta(ref reader, json, state, choice, ref sink);
@@ -423,18 +478,21 @@ internal static class ChunkParser
                     }
 
                     break;
-                case 13 when name.SequenceEqual("finish_reason"u8):
-                case 12 when name.SequenceEqual("finishReason"u8):
-                    Detect(state, name.Length == 13 ? ChatDialect.OpenAI : ChatDialect.Aitronos);
-                    finished |= MergeFinishReason(ref reader, choice);
-                    break;
-                case 8 when name.SequenceEqual("logprobs"u8):
+                case 8:
                     MergeLogprobs(ref reader, json, state, choice);
                     break;
                 default:
-                    MergeLastNonNull(ref reader, json, choice.Extras, name);
+                    Detect(state, name.Length == 13 ? ChatDialect.OpenAI : ChatDialect.Aitronos);
+                    finished |= MergeFinishReason(ref reader, choice);
                     break;
             }
+        }
+
+        if (choice is null)
+        {
+            // No index, and nothing that merges into the choice: index 0 gets what there was.
+            choice = state.GetChoice(0);
+            MergeDeferred(deferred[..deferredCount], json, choice);
         }
 
         // Handled after the whole choice object: a finish reason may precede the delta it ends.
@@ -481,9 +539,30 @@ internal static class ChunkParser
         return first;
     }
 
-    /// <summary>Finds the <c>index</c> member of the object under <paramref name="reader"/> (a copy) without consuming it.</summary>
-    private static int? FindIndex(Utf8JsonReader reader, string what)
+    /// <summary>
+    /// Finds the <c>index</c> member among the rest of an object's members without consuming them:
+    /// the reader is on the object's <c>{</c>, or on the value of one of its members.
+    /// </summary>
+    private static int? LocateIndex(in Utf8JsonReader reader, ReadOnlySpan<byte> json, bool onObjectStart, string what)
     {
+        // A structural scan answers most objects at a fraction of a second read's cost.
+        int start = (int)reader.TokenStartIndex + (onObjectStart ? 1 : 0);
+        return IndexMemberScan.Find(json, start, out int? index) switch
+        {
+            IndexScanResult.Found => index,
+            IndexScanResult.Absent => null,
+            _ => FindIndex(reader, onObjectStart, what),
+        };
+    }
+
+    /// <summary>Finds the <c>index</c> member of the rest of the object under <paramref name="reader"/> (a copy) by reading it.</summary>
+    private static int? FindIndex(Utf8JsonReader reader, bool onObjectStart, string what)
+    {
+        if (!onObjectStart)
+        {
+            reader.Skip(); // on a member's value: past it
+        }
+
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             bool isIndex = reader.ValueTextEquals("index"u8);
@@ -838,7 +917,7 @@ internal static class ChunkParser
                 continue;
             }
 
-            long index = FindIndex(reader, "array entry") ?? -1;
+            long index = LocateIndex(reader, json, onObjectStart: true, "array entry") ?? -1;
             MergedObject? entry = null;
             if (index >= 0)
             {
