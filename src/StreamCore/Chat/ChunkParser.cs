@@ -60,14 +60,26 @@ internal static class ChunkParser
         if (match == EnvelopeMatch.Whole)
         {
             ReadOnlySpan<byte> choices = json[choicesStart..choicesEnd];
-            var choicesReader = new Utf8JsonReader(choices, new JsonReaderOptions { MaxDepth = Math.Max(1, state.Options.MaxJsonDepth - 1) });
-            if (choicesReader.Read() && choicesReader.TokenType == JsonTokenType.StartArray)
+            int consumed = -1;
+            if (state.ChoiceEnvelope.Match(choices, out int deltaStart, out int deltaEnd, out ChoiceState? repeated))
             {
-                MergeAt(ref choicesReader, choices, choicesStart, state, ref sink);
+                consumed = MergeRepeatedChoice(choices, choicesStart, deltaStart, deltaEnd, repeated!, state, ref sink);
+            }
+            else
+            {
+                var choicesReader = new Utf8JsonReader(choices, new JsonReaderOptions { MaxDepth = Math.Max(1, state.Options.MaxJsonDepth - 1) });
+                if (choicesReader.Read() && choicesReader.TokenType == JsonTokenType.StartArray)
+                {
+                    MergeAt(ref choicesReader, choices, choicesStart, state, ref sink);
+                    consumed = (int)choicesReader.BytesConsumed;
+                }
+            }
 
+            if (consumed >= 0)
+            {
                 // Only white space may follow the array; checked on the bytes, since a reader would
                 // report anything else by throwing (costly, and common: usage after the choices).
-                if (choices[(int)choicesReader.BytesConsumed..].IndexOfAnyExcept(" \t\r\n"u8) < 0)
+                if (choices[consumed..].IndexOfAnyExcept(" \t\r\n"u8) < 0)
                 {
                     return;
                 }
@@ -113,6 +125,61 @@ internal static class ChunkParser
         {
             state.SpanOffset = 0;
         }
+    }
+
+    /// <summary>
+    /// Merges a choices array that repeats the remembered bytes around a lone choice's delta: reads
+    /// the delta alone, and whatever else turns out to lie between the remembered halves. Returns how
+    /// many bytes of <paramref name="choices"/> the choices array took.
+    /// </summary>
+    private static int MergeRepeatedChoice<TSink>(ReadOnlySpan<byte> choices, int choicesStart, int deltaStart, int deltaEnd, ChoiceState choice, CompletionState state, ref TSink sink)
+        where TSink : struct, IChatUpdateSink
+    {
+        // The delta sits three levels down: the chunk, the choices array, the choice.
+        ReadOnlySpan<byte> delta = choices[deltaStart..deltaEnd];
+        var reader = new Utf8JsonReader(delta, new JsonReaderOptions { MaxDepth = Math.Max(1, state.Options.MaxJsonDepth - 3) });
+        reader.Read();
+        state.SpanOffset = choicesStart + deltaStart;
+        try
+        {
+            MergeDelta(ref reader, delta, state, choice, ref sink);
+        }
+        finally
+        {
+            state.SpanOffset = 0;
+        }
+
+        int consumed = deltaStart + (int)reader.BytesConsumed;
+        if (consumed == deltaEnd)
+        {
+            return choices.Length; // the remembered suffix closes the choice and the array
+        }
+
+        // More follows the delta before the remembered suffix: other members of this choice, or
+        // other choices. Read on as the rest of a choices array whose first entry is this choice,
+        // from "[{" and the bytes after the delta (minus the comma before a next member).
+        int rest = consumed + choices[consumed..].IndexOfAnyExcept(" \t\r\n"u8);
+        if (choices[rest] == ',' && choices[(rest + 1)..].TrimStart(" \t\r\n"u8).StartsWith("\""u8))
+        {
+            rest++;
+        }
+
+        state.Tail.Set("[{"u8);
+        state.Tail.Append(choices[rest..]);
+        ReadOnlySpan<byte> tail = state.Tail.Span;
+        var tailReader = new Utf8JsonReader(tail, new JsonReaderOptions { MaxDepth = Math.Max(1, state.Options.MaxJsonDepth - 1) });
+        tailReader.Read();
+        state.SpanOffset = choicesStart + rest - 2;
+        try
+        {
+            MergeChoices(ref tailReader, tail, state, ref sink, choice);
+        }
+        finally
+        {
+            state.SpanOffset = 0;
+        }
+
+        return rest - 2 + (int)tailReader.BytesConsumed;
     }
 
     /// <summary>What a full read of a chunk covers.</summary>
@@ -384,7 +451,12 @@ internal static class ChunkParser
         }
     }
 
-    private static void MergeChoices<TSink>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ref TSink sink)
+    /// <param name="reader">On the array's "[".</param>
+    /// <param name="json">The bytes the reader reads.</param>
+    /// <param name="state">The state merged into.</param>
+    /// <param name="sink">The update sink.</param>
+    /// <param name="first">The choice the first entry continues, when its start was merged already.</param>
+    private static void MergeChoices<TSink>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ref TSink sink, ChoiceState? first = null)
         where TSink : struct, IChatUpdateSink
     {
         if (reader.TokenType == JsonTokenType.Null)
@@ -397,6 +469,9 @@ internal static class ChunkParser
             throw new MalformedChunkException("'choices' must be an array");
         }
 
+        int arrayStart = (int)reader.TokenStartIndex;
+        int count = 0;
+        ChoiceLayout layout = default;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.StartObject)
@@ -404,25 +479,48 @@ internal static class ChunkParser
                 throw new MalformedChunkException("each entry of 'choices' must be an object");
             }
 
-            MergeChoice(ref reader, json, state, ref sink);
+            layout = MergeChoice(ref reader, json, state, ref sink, count == 0 ? first : null);
+            count++;
+        }
+
+        // A lone choice, the array's only content, whose members around the delta merge to no
+        // change: remember its bytes, so that chunks repeating them read only their delta.
+        if (count == 1 && layout.Repeatable && layout.Start == arrayStart + 1 && layout.End == (int)reader.BytesConsumed - 1)
+        {
+            state.ChoiceEnvelope.Remember(json[layout.Start..layout.DeltaStart], json[layout.DeltaEnd..layout.End], layout.Choice!);
         }
     }
 
-    private static void MergeChoice<TSink>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ref TSink sink)
+    /// <summary>Where a choice's delta lies in it, and whether the rest of it merges to no change when repeated.</summary>
+    private struct ChoiceLayout
+    {
+        public ChoiceState? Choice;
+        public int Start;       // the choice's "{"
+        public int End;         // after its "}"
+        public int DeltaStart;
+        public int DeltaEnd;
+        public bool Repeatable;
+    }
+
+    private static ChoiceLayout MergeChoice<TSink>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ref TSink sink, ChoiceState? known)
         where TSink : struct, IChatUpdateSink
     {
         // "Addressed by index; a missing index means 0." Most providers put index first. Others put
         // it last, after members that are only kept verbatim (Copilot's content filter results):
         // those are read once and held as byte ranges until the choice is known. A member that
         // merges into the choice finds the index first, with a structural scan of what follows.
-        ChoiceState? choice = null;
+        ChoiceState? choice = known;
         Span<DeferredMember> deferred = stackalloc DeferredMember[MaxDeferredMembers];
         int deferredCount = 0;
         bool finished = false;
+
+        // Repeatable: one delta object, and around it only the index, nulls and verbatim members.
+        var layout = new ChoiceLayout { Start = (int)reader.TokenStartIndex, DeltaStart = -1, Repeatable = known is null };
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             int nameStart = (int)reader.TokenStartIndex + 1;
             bool nameEscaped = reader.ValueIsEscaped;
+            layout.Repeatable &= !nameEscaped;
             ReadOnlySpan<byte> name = GetName(ref reader);
             reader.Read();
             if (name.SequenceEqual("index"u8))
@@ -470,7 +568,10 @@ internal static class ChunkParser
                 case 5:
                     if (reader.TokenType == JsonTokenType.StartObject)
                     {
+                        layout.Repeatable &= layout.DeltaStart < 0;
+                        layout.DeltaStart = (int)reader.TokenStartIndex;
                         MergeDelta(ref reader, json, state, choice, ref sink);
+                        layout.DeltaEnd = (int)reader.BytesConsumed;
                     }
                     else if (reader.TokenType != JsonTokenType.Null)
                     {
@@ -479,14 +580,19 @@ internal static class ChunkParser
 
                     break;
                 case 8:
+                    layout.Repeatable &= reader.TokenType == JsonTokenType.Null;
                     MergeLogprobs(ref reader, json, state, choice);
                     break;
                 default:
+                    layout.Repeatable &= reader.TokenType == JsonTokenType.Null;
                     Detect(state, name.Length == 13 ? ChatDialect.OpenAI : ChatDialect.Aitronos);
                     finished |= MergeFinishReason(ref reader, choice);
                     break;
             }
         }
+
+        layout.End = (int)reader.BytesConsumed;
+        layout.Repeatable &= layout.DeltaStart >= 0;
 
         if (choice is null)
         {
@@ -498,12 +604,15 @@ internal static class ChunkParser
         // Handled after the whole choice object: a finish reason may precede the delta it ends.
         if (finished)
         {
-            CompleteToolCalls(choice!, ref sink);
+            CompleteToolCalls(choice, ref sink);
             if (sink.IsEnabled)
             {
-                sink.OnChoiceFinished(choice!);
+                sink.OnChoiceFinished(choice);
             }
         }
+
+        layout.Choice = choice;
+        return layout;
     }
 
     /// <summary>Marks the choice's tool calls as getting no more fragments.</summary>
