@@ -10,11 +10,12 @@ public sealed class ChatChoice
 {
     private readonly ChoiceState _state;
     private readonly ChatCompletionResult _owner;
-    private readonly List<ChatToolCall> _toolCalls = [];
+    private List<ChatToolCall>? _toolCalls;
     private TextCache _role;
     private TextCache _content;
     private TextCache _refusal;
     private TextCache _finishReason;
+    private TextCache _reasoning;
 
     internal ChatChoice(ChoiceState state, ChatCompletionResult owner)
     {
@@ -74,7 +75,20 @@ public sealed class ChatChoice
     }
 
     /// <summary>The reasoning text (<c>reasoning_content</c>, else <c>reasoning</c>), or null.</summary>
-    public string? Reasoning => GetText("reasoning_content") ?? GetText("reasoning");
+    public string? Reasoning
+    {
+        get
+        {
+            // reasoning_content (DeepSeek, Qwen, vLLM) first, then reasoning (Groq, OpenRouter).
+            MergedMember? member = Live.Message.Find(MemberNames.ReasoningContent);
+            if (member is not { Kind: MemberKind.Text or MemberKind.Identity })
+            {
+                member = Live.Message.Find(MemberNames.Reasoning);
+            }
+
+            return member is { Kind: MemberKind.Text or MemberKind.Identity } ? _reasoning.Get(member.Value.Span) : null;
+        }
+    }
 
     /// <summary>The finish reason (last non-empty), or null while the choice is unfinished.</summary>
     public string? FinishReason => Live.HasFinishReason ? _finishReason.Get(_state.FinishReason.Span) : null;
@@ -85,6 +99,12 @@ public sealed class ChatChoice
         get
         {
             List<ToolCallState> calls = Live.ToolCalls;
+            if (calls.Count == 0)
+            {
+                return [];
+            }
+
+            _toolCalls ??= new List<ChatToolCall>(calls.Count);
             for (int i = _toolCalls.Count; i < calls.Count; i++)
             {
                 _toolCalls.Add(_owner.GetView(calls[i]));

@@ -192,7 +192,7 @@ public sealed class ChatCompletionAssembler : IDisposable
             return;
         }
 
-        bool allFinished = _state.Choices.Count > 0;
+        bool allFinished = _state.Choices.Length > 0;
         foreach (ChoiceState choice in _state.Choices)
         {
             allFinished &= choice.HasFinishReason;

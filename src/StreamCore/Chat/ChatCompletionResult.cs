@@ -58,8 +58,8 @@ public sealed class ChatCompletionResult : IDisposable
     {
         get
         {
-            IReadOnlyList<ChoiceState> states = Live.Choices;
-            if (_choices.Count != states.Count)
+            ReadOnlySpan<ChoiceState> states = Live.Choices;
+            if (_choices.Count != states.Length)
             {
                 // Choices may arrive in any order; rebuild the sorted view when one is added.
                 _choices.Clear();

@@ -36,7 +36,7 @@ public static class ChatStream
         ArgumentNullException.ThrowIfNull(reader);
         options ??= ChatStreamOptions.Default;
         var assembler = new ChatCompletionAssembler(options);
-        using var events = new SseEventReader(reader, options.Sse);
+        using var events = SseEventReader.Rent(reader, options.Sse);
         try
         {
             var none = default(NoUpdates);
@@ -95,7 +95,7 @@ public static class ChatStream
         options ??= ChatStreamOptions.Default;
         var assembler = new ChatCompletionAssembler(options);
         using var updates = new ChatUpdateBuffer(assembler.Result);
-        using var events = new SseEventReader(reader, options.Sse);
+        using var events = SseEventReader.Rent(reader, options.Sse);
         var sink = new CollectUpdates(updates);
         bool completed = false;
         bool faulted = false;

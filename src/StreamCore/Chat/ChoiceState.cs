@@ -17,7 +17,8 @@ internal sealed class ChoiceState
     public List<ToolCallState> ToolCalls { get; } = [];
 
     // "the call most recently given that index" (section 7, rule 3), one entry per peer index seen.
-    private readonly List<(int Index, ToolCallState Call)> _callsByPeerIndex = [];
+    // Created with the first tool call: most choices have none.
+    private List<(int Index, ToolCallState Call)>? _callsByPeerIndex;
 
     /// <summary>The last non-null, non-empty finish reason (escaped), when <see cref="HasFinishReason"/>.</summary>
     public PooledByteBuffer FinishReason;
@@ -38,8 +39,11 @@ internal sealed class ChoiceState
     /// <summary>Other members of <c>logprobs</c>; created on first use.</summary>
     public MergedObject? LogprobsExtras { get; set; }
 
-    /// <summary>Other members of the choice (last non-null, verbatim).</summary>
-    public MergedObject Extras { get; } = new();
+    /// <summary>Other members of the choice (last non-null, verbatim), created on first use.</summary>
+    public MergedObject Extras => ExtrasIfAny ??= new MergedObject();
+
+    /// <summary>The other members of the choice, or null when none arrived.</summary>
+    public MergedObject? ExtrasIfAny { get; private set; }
 
     public ToolCallState? FindToolCallById(ReadOnlySpan<byte> id)
     {
@@ -57,6 +61,11 @@ internal sealed class ChoiceState
     /// <summary>The call most recently given peer index <paramref name="index"/>, or null.</summary>
     public ToolCallState? FindToolCallByPeerIndex(int index)
     {
+        if (_callsByPeerIndex is null)
+        {
+            return null;
+        }
+
         foreach ((int given, ToolCallState call) in _callsByPeerIndex)
         {
             if (given == index)
@@ -73,6 +82,7 @@ internal sealed class ChoiceState
     {
         // Kept per index rather than per call: a call re-addressed by its id under another index
         // becomes that index's most recent call, and stays the most recent call of its first index.
+        _callsByPeerIndex ??= [];
         for (int i = 0; i < _callsByPeerIndex.Count; i++)
         {
             if (_callsByPeerIndex[i].Index == index)
@@ -100,6 +110,6 @@ internal sealed class ChoiceState
         LogprobsContent.Dispose();
         LogprobsRefusal.Dispose();
         LogprobsExtras?.Dispose();
-        Extras.Dispose();
+        ExtrasIfAny?.Dispose();
     }
 }

@@ -1157,11 +1157,12 @@ internal static class ChunkParser
         }
 
         ReadOnlySpan<byte> escaped = reader.ValueSpan;
-        byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(member.Pending.Length + escaped.Length);
+        Base64Remainder pending = member.Pending ??= new Base64Remainder();
+        byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(pending.Bytes.Length + escaped.Length);
         try
         {
-            member.Pending.Span.CopyTo(rented);
-            int length = member.Pending.Length + JsonText.Unescape(escaped, rented.AsSpan(member.Pending.Length));
+            pending.Bytes.Span.CopyTo(rented);
+            int length = pending.Bytes.Length + JsonText.Unescape(escaped, rented.AsSpan(pending.Bytes.Length));
             int whole = length & ~3;
             if (!JsonText.AppendBase64Decoded(ref member.Value, rented.AsSpan(0, whole)))
             {
@@ -1169,7 +1170,7 @@ internal static class ChunkParser
             }
 
             state.Charge(whole);
-            member.Pending.Set(rented.AsSpan(whole, length - whole));
+            pending.Bytes.Set(rented.AsSpan(whole, length - whole));
         }
         finally
         {

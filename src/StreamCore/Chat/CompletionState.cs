@@ -1,3 +1,4 @@
+using System;
 using StreamCore.Buffers;
 using System.Collections.Generic;
 
@@ -18,10 +19,10 @@ internal sealed class CompletionState
     public ChatDialect Dialect => DetectedDialect ?? ChatDialect.OpenAI;
 
     /// <summary>The top level: known members under their canonical names, the rest as they arrived.</summary>
-    public MergedObject Top { get; } = new();
+    public MergedObject Top { get; } = new(capacity: 8); // id, object, created, model, usage, fingerprint, tier, ...
 
     /// <summary>The choices in ascending order of index.</summary>
-    public IReadOnlyList<ChoiceState> Choices => _choices;
+    public ReadOnlySpan<ChoiceState> Choices => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_choices);
 
     public ChatStreamStatus Status { get; set; }
 

@@ -39,16 +39,40 @@ internal enum MemberKind : byte
 }
 
 /// <summary>One member of a <see cref="MergedObject"/>.</summary>
+/// <remarks>
+/// Members are the most numerous objects of a stream's state, and every stream creates the same few
+/// (<c>id</c>, <c>model</c>, <c>created</c>, <c>role</c>, <c>content</c>, ...). Disposing a state returns
+/// them to a small per-thread pool from which the next stream takes them.
+/// </remarks>
 internal sealed class MergedMember
 {
-    public MergedMember(byte[] name, MemberKind kind)
+    private const int PoolLimit = 256;
+
+    [ThreadStatic]
+    private static Stack<MergedMember>? t_pool;
+
+    private MergedMember(byte[] name, MemberKind kind)
     {
         Name = name;
         Kind = kind;
     }
 
+    /// <summary>A member with no value yet, from this thread's pool when it has one.</summary>
+    public static MergedMember Create(byte[] name, MemberKind kind)
+    {
+        if (t_pool is { Count: > 0 } pool)
+        {
+            MergedMember member = pool.Pop();
+            member.Name = name;
+            member.Kind = kind;
+            return member;
+        }
+
+        return new MergedMember(name, kind);
+    }
+
     /// <summary>The member's name as it arrived (unescaped UTF-8).</summary>
-    public byte[] Name { get; }
+    public byte[] Name { get; private set; }
 
     public MemberKind Kind { get; set; }
 
@@ -56,25 +80,42 @@ internal sealed class MergedMember
     public PooledByteBuffer Value;
 
     /// <summary>Base64 only: trailing characters of a fragment that did not fill a 4-character quantum.</summary>
-    public PooledByteBuffer Pending;
+    public Base64Remainder? Pending { get; set; }
 
     /// <summary>IndexedArray, PartArray, DistinctArray: the entries; Object: one entry, the object.</summary>
     public List<MergedObject>? Items { get; set; }
 
     public MergedObject Object => Items![0];
 
+    /// <summary>Returns the member's buffers and the member itself; the caller must hold no reference to it afterwards.</summary>
     public void Dispose()
     {
         Value.Dispose();
-        Pending.Dispose();
+        Pending?.Bytes.Dispose();
+        Pending = null;
         if (Items is not null)
         {
             foreach (MergedObject item in Items)
             {
                 item.Dispose();
             }
+
+            Items = null;
+        }
+
+        Stack<MergedMember> pool = t_pool ??= new Stack<MergedMember>();
+        if (pool.Count < PoolLimit)
+        {
+            Name = [];
+            pool.Push(this);
         }
     }
+}
+
+/// <summary>The characters of base64 fragments that did not yet fill a 4-character quantum.</summary>
+internal sealed class Base64Remainder
+{
+    public PooledByteBuffer Bytes;
 }
 
 /// <summary>
@@ -83,7 +124,9 @@ internal sealed class MergedMember
 /// </summary>
 internal sealed class MergedObject
 {
-    private readonly List<MergedMember> _members = [];
+    private readonly List<MergedMember> _members;
+
+    public MergedObject(int capacity = 4) => _members = new List<MergedMember>(capacity);
 
     /// <summary>For an entry of an indexed array: the entry's <c>index</c>, or -1.</summary>
     public long EntryIndex { get; set; } = -1;
@@ -93,7 +136,7 @@ internal sealed class MergedObject
 
     public PooledByteBuffer RawValue;
 
-    public IReadOnlyList<MergedMember> Members => _members;
+    public ReadOnlySpan<MergedMember> Members => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_members);
 
     public MergedMember? Find(ReadOnlySpan<byte> name)
     {
@@ -115,7 +158,7 @@ internal sealed class MergedObject
         MergedMember? member = Find(name);
         if (member is null)
         {
-            member = new MergedMember(knownName ?? name.ToArray(), kind);
+            member = MergedMember.Create(knownName ?? MemberNames.Find(name) ?? name.ToArray(), kind);
             _members.Add(member);
         }
 

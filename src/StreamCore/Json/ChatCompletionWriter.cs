@@ -85,7 +85,11 @@ internal static class ChatCompletionWriter
             writer.WriteNullValue();
         }
 
-        WriteMembers(writer, choice.Extras);
+        if (choice.ExtrasIfAny is not null)
+        {
+            WriteMembers(writer, choice.ExtrasIfAny);
+        }
+
         writer.WriteEndObject();
     }
 
@@ -271,7 +275,7 @@ internal static class ChatCompletionWriter
 
     private static void WriteBase64(Utf8JsonWriter writer, MergedMember member)
     {
-        ReadOnlySpan<byte> pending = member.Pending.Span;
+        ReadOnlySpan<byte> pending = member.Pending is null ? default : member.Pending.Bytes.Span;
         if (pending.IsEmpty)
         {
             writer.WriteBase64StringValue(member.Value.Span);

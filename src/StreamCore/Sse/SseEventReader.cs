@@ -28,12 +28,17 @@ public sealed class SseEventReader : IDisposable
 {
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
 
-    private readonly PipeReader _reader;
-    private readonly bool _ownsReader;
-    private readonly int _maxLineLength;
-    private readonly int _maxEventSize;
-    private readonly bool _reportComments;
-    private readonly bool _dispatchUnterminated;
+    // A reader that ChatStream rented and returned, kept for the next stream on this thread.
+    [ThreadStatic]
+    private static SseEventReader? t_spare;
+
+    private PipeReader _reader;
+    private bool _ownsReader;
+    private bool _reusable;
+    private int _maxLineLength;
+    private int _maxEventSize;
+    private bool _reportComments;
+    private bool _dispatchUnterminated;
 
     // The read being parsed: the pipe's buffer, the segment under the cursor and where the next one starts.
     private ReadOnlySequence<byte> _buffer;
@@ -59,13 +64,13 @@ public sealed class SseEventReader : IDisposable
     private PooledByteBuffer _data;
     private bool _resetDataOnNextLine;
     private string? _eventType;
-    private long _eventStart = -1;
+    private long _eventStart;
     private long _eventCount;
 
     // The spec's "last event ID buffer" and the committed "last event ID string".
     private PooledByteBuffer _idBuffer;
     private PooledByteBuffer _lastEventIdBytes;
-    private string _lastEventId = string.Empty;
+    private string _lastEventId;
     private long? _reconnectionTime;
 
     // The last unknown event type, kept so that a stream repeating it allocates its string once.
@@ -80,7 +85,29 @@ public sealed class SseEventReader : IDisposable
     {
     }
 
-    private SseEventReader(PipeReader reader, SseReaderOptions? options, bool ownsReader)
+    private SseEventReader(PipeReader reader, SseReaderOptions? options, bool ownsReader) => Start(reader, options, ownsReader);
+
+    /// <summary>
+    /// A reader for one stream that <see cref="Dispose"/> keeps for the next stream on the same thread
+    /// (ChatStream reads many short streams; the reader is its largest per-stream object). The caller
+    /// disposes it exactly once and keeps no reference to it afterwards.
+    /// </summary>
+    internal static SseEventReader Rent(PipeReader reader, SseReaderOptions? options)
+    {
+        SseEventReader? spare = t_spare;
+        if (spare is null)
+        {
+            return new SseEventReader(reader, options, ownsReader: false) { _reusable = true };
+        }
+
+        t_spare = null;
+        spare.Start(reader, options, ownsReader: false);
+        return spare;
+    }
+
+    /// <summary>Sets every field for a new stream: the one place that lists the reader's state.</summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_reader), nameof(_lastEventId))]
+    private void Start(PipeReader reader, SseReaderOptions? options, bool ownsReader)
     {
         ArgumentNullException.ThrowIfNull(reader);
         options ??= SseReaderOptions.Default;
@@ -92,6 +119,34 @@ public sealed class SseEventReader : IDisposable
         _maxEventSize = options.MaxEventSize;
         _reportComments = options.ReportComments;
         _dispatchUnterminated = options.DispatchUnterminatedEvent;
+        _buffer = default;
+        _holdingBuffer = false;
+        _inputCompleted = false;
+        _endReached = false;
+        _nextSegment = default;
+        _segment = default;
+        _segmentOffset = 0;
+        _segmentStart = 0;
+        _bomChecked = false;
+        _bomMatched = 0;
+        _bomConsumed = 0;
+        _line = default;
+        _lineIsPartial = false;
+        _skipLeadingLf = false;
+        _dataState = DataState.None;
+        _dataSlice = default;
+        _data = default;
+        _resetDataOnNextLine = false;
+        _eventType = null;
+        _eventStart = -1;
+        _eventCount = 0;
+        _idBuffer = default;
+        _lastEventIdBytes = default;
+        _lastEventId = string.Empty;
+        _reconnectionTime = null;
+        _customTypeBytes = null;
+        _customType = null;
+        _current = default;
     }
 
     /// <summary>Creates a reader over <paramref name="stream"/>; disposing the reader completes the pipe over it.</summary>
@@ -103,7 +158,7 @@ public sealed class SseEventReader : IDisposable
 
     /// <summary>The pipe over a stream that every <see cref="Stream"/> entry point reads through.</summary>
     internal static PipeReader CreatePipeReader(Stream stream, SseReaderOptions? options, bool leaveOpen)
-        => PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: (options ?? SseReaderOptions.Default).StreamReadSize, leaveOpen: leaveOpen));
+        => new StreamBufferReader(stream, (options ?? SseReaderOptions.Default).StreamReadSize, leaveOpen);
 
     /// <summary>The item returned by the last successful <see cref="ReadAsync"/>; its data is valid until the next call.</summary>
     public SseEvent Current => _current;
@@ -227,6 +282,11 @@ public sealed class SseEventReader : IDisposable
         _lastEventIdBytes.Dispose();
         _dataSlice = default;
         _current = default;
+        if (_reusable)
+        {
+            _reader = null!;
+            t_spare ??= this;
+        }
     }
 
     // "The UTF-8 decode algorithm strips one leading UTF-8 Byte Order Mark (BOM), if any."
