@@ -14,13 +14,14 @@ namespace StreamCore.Benchmarks;
 /// <item><c>--merge</c>: keep rows of an earlier bench-results/results.json that this run did not measure.</item>
 /// <item><c>--skip-check</c>: skip the correctness self-check.</item>
 /// <item><c>--workload a,b</c>: only these workloads (names as in the report).</item>
+/// <item><c>--paired</c>: only the target ratios measured in paired rounds (<see cref="PairedRatios"/>).</item>
 /// <item><c>--scenarios</c>: only the latency and concurrency scenarios; <c>--no-scenarios</c>: skip them.</item>
 /// <item>anything else goes to BenchmarkDotNet (<c>--filter *Sse*</c>, <c>--job short</c>, <c>--list flat</c>, ...).</item>
 /// </list>
 /// </summary>
 public static class Program
 {
-    private static readonly string[] OwnFlags = ["--quick", "--merge", "--skip-check", "--scenarios", "--no-scenarios"];
+    private static readonly string[] OwnFlags = ["--quick", "--merge", "--skip-check", "--scenarios", "--no-scenarios", "--paired"];
 
     public static int Main(string[] args)
     {
@@ -60,6 +61,12 @@ public static class Program
             bdnArgs.AddRange(["--filter", "*"]);
         }
 
+        if (args.Contains("--paired"))
+        {
+            PairedRatios.Run(Path.Combine(RepositoryRoot(), "bench-results"), WorkloadBenchmark.Selected ?? Workloads.Names, quick, Console.Out);
+            return 0;
+        }
+
         if (scenariosOnly)
         {
             Scenarios.RunAsync(Path.Combine(RepositoryRoot(), "bench-results"), quick, Console.Out).GetAwaiter().GetResult();
@@ -92,6 +99,12 @@ public static class Program
 
         // A filtered run is a partial look; the full run also measures latency and concurrency.
         bool filtered = (bdnArgs.Any(a => a is "--filter" or "-f") && !bdnArgs.Contains("*")) || WorkloadBenchmark.Selected is not null;
+        if (!filtered)
+        {
+            // The same comparisons in paired rounds, which the machine's drift over minutes does not skew.
+            PairedRatios.Run(outputDir, Workloads.Names, quick, Console.Out);
+        }
+
         if (runScenarios && !filtered)
         {
             Scenarios.RunAsync(outputDir, quick, Console.Out).GetAwaiter().GetResult();
