@@ -95,6 +95,9 @@ internal sealed class ChoiceState
         _callsByPeerIndex.Add((index, call));
     }
 
+    /// <summary>The bytes around this choice's changing parts when it last came alone in a chunk (a mutable struct: a field).</summary>
+    public ChoiceEnvelope Envelope;
+
     /// <summary>The public view of this state, created on first use.</summary>
     public ChatChoice? View { get; set; }
 
@@ -111,5 +114,6 @@ internal sealed class ChoiceState
         LogprobsRefusal.Dispose();
         LogprobsExtras?.Dispose();
         ExtrasIfAny?.Dispose();
+        Envelope.Dispose();
     }
 }

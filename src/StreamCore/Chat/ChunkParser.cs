@@ -61,11 +61,12 @@ internal static class ChunkParser
         {
             ReadOnlySpan<byte> choices = json[choicesStart..choicesEnd];
             int consumed = -1;
-            if (state.ChoiceEnvelope.Match(choices, out int deltaStart, out int deltaEnd, out ChoiceState? repeated))
+            if (FindRepeatedChoice(choices, state, out RepeatedChoice repeated))
             {
-                consumed = MergeRepeatedChoice(choices, choicesStart, deltaStart, deltaEnd, repeated!, state, ref sink);
+                consumed = MergeRepeatedChoice(choices, choicesStart, repeated, state, ref sink);
             }
-            else
+
+            if (consumed < 0)
             {
                 var choicesReader = new Utf8JsonReader(choices, new JsonReaderOptions { MaxDepth = Math.Max(1, state.Options.MaxJsonDepth - 1) });
                 if (choicesReader.Read() && choicesReader.TokenType == JsonTokenType.StartArray)
@@ -132,9 +133,16 @@ internal static class ChunkParser
     /// the delta alone, and whatever else turns out to lie between the remembered halves. Returns how
     /// many bytes of <paramref name="choices"/> the choices array took.
     /// </summary>
-    private static int MergeRepeatedChoice<TSink>(ReadOnlySpan<byte> choices, int choicesStart, int deltaStart, int deltaEnd, ChoiceState choice, CompletionState state, ref TSink sink)
+    private static int MergeRepeatedChoice<TSink>(ReadOnlySpan<byte> choices, int choicesStart, RepeatedChoice repeated, CompletionState state, ref TSink sink)
         where TSink : struct, IChatUpdateSink
     {
+        if (repeated.HasEntries)
+        {
+            return MergeRepeatedChoiceWithEntries(choices, choicesStart, repeated, state, ref sink);
+        }
+
+        (ChoiceState choice, int deltaStart, int deltaEnd) = (repeated.Choice, repeated.DeltaStart, repeated.DeltaEnd);
+
         // The delta sits three levels down: the chunk, the choices array, the choice.
         ReadOnlySpan<byte> delta = choices[deltaStart..deltaEnd];
         var reader = new Utf8JsonReader(delta, new JsonReaderOptions { MaxDepth = Math.Max(1, state.Options.MaxJsonDepth - 3) });
@@ -180,6 +188,76 @@ internal static class ChunkParser
         }
 
         return rest - 2 + (int)tailReader.BytesConsumed;
+    }
+
+    /// <summary>Finds a choice whose remembered bytes the choices array repeats; interleaved choices are tried in turn.</summary>
+    private static bool FindRepeatedChoice(ReadOnlySpan<byte> choices, CompletionState state, out RepeatedChoice repeated)
+    {
+        ReadOnlySpan<ChoiceState> known = state.Choices;
+        int tries = Math.Min(known.Length, MaxChoicesTried);
+        for (int i = 0; i < tries; i++)
+        {
+            int position = (state.LastRepeatedChoice + i) % known.Length;
+            if (known[position].Envelope.Match(choices, out repeated))
+            {
+                state.LastRepeatedChoice = position + 1;
+                return true;
+            }
+        }
+
+        repeated = default;
+        return false;
+    }
+
+    /// <summary>How many choices a chunk is compared with; streams of more interleaved choices are read in full.</summary>
+    private const int MaxChoicesTried = 8;
+
+    /// <summary>
+    /// Merges a repeated choice whose logprob entries change along with its delta. Nothing is merged
+    /// until both are known to fill their holes exactly (the entries one array's content, the delta
+    /// one balanced object); otherwise returns -1 and the choices are read in full.
+    /// </summary>
+    private static int MergeRepeatedChoiceWithEntries<TSink>(ReadOnlySpan<byte> choices, int choicesStart, RepeatedChoice repeated, CompletionState state, ref TSink sink)
+        where TSink : struct, IChatUpdateSink
+    {
+        // The entries' array sits five levels down: the chunk, choices, the choice, logprobs, content.
+        ReadOnlySpan<byte> entries = choices[repeated.EntriesStart..repeated.EntriesEnd];
+        var entriesReader = new Utf8JsonReader(entries, new JsonReaderOptions { MaxDepth = Math.Max(1, state.Options.MaxJsonDepth - 4) });
+        try
+        {
+            entriesReader.Read();
+            entriesReader.Skip();
+        }
+        catch (JsonException)
+        {
+            return -1; // a full read reports it where it is
+        }
+
+        ReadOnlySpan<byte> delta = choices[repeated.DeltaStart..repeated.DeltaEnd];
+        if (entriesReader.BytesConsumed != entries.Length || IndexMemberScan.FindObjectEnd(delta) != delta.Length)
+        {
+            return -1;
+        }
+
+        var reader = new Utf8JsonReader(delta, new JsonReaderOptions { MaxDepth = Math.Max(1, state.Options.MaxJsonDepth - 3) });
+        reader.Read();
+        state.SpanOffset = choicesStart + repeated.DeltaStart;
+        try
+        {
+            MergeDelta(ref reader, delta, state, repeated.Choice, ref sink);
+        }
+        finally
+        {
+            state.SpanOffset = 0;
+        }
+
+        if (reader.BytesConsumed != delta.Length)
+        {
+            throw new MalformedChunkException("the delta is followed by something other than the rest of its choice");
+        }
+
+        AppendEntries(entries, state, ref repeated.Choice.LogprobsContent);
+        return choices.Length;
     }
 
     /// <summary>What a full read of a chunk covers.</summary>
@@ -487,7 +565,19 @@ internal static class ChunkParser
         // change: remember its bytes, so that chunks repeating them read only their delta.
         if (count == 1 && layout.Repeatable && layout.Start == arrayStart + 1 && layout.End == (int)reader.BytesConsumed - 1)
         {
-            state.ChoiceEnvelope.Remember(json[layout.Start..layout.DeltaStart], json[layout.DeltaEnd..layout.End], layout.Choice!);
+            if (layout.EntriesStart < 0)
+            {
+                layout.Choice!.Envelope.Remember(json[layout.Start..layout.DeltaStart], default, json[layout.DeltaEnd..layout.End], hasEntries: false, layout.Choice);
+            }
+            else
+            {
+                layout.Choice!.Envelope.Remember(
+                    json[layout.Start..layout.DeltaStart],
+                    json[layout.DeltaEnd..(layout.EntriesStart + 1)],
+                    json[(layout.EntriesEnd - 1)..layout.End],
+                    hasEntries: true,
+                    layout.Choice);
+            }
         }
     }
 
@@ -499,6 +589,8 @@ internal static class ChunkParser
         public int End;         // after its "}"
         public int DeltaStart;
         public int DeltaEnd;
+        public int EntriesStart; // the "[" of logprobs.content, or -1
+        public int EntriesEnd;
         public bool Repeatable;
     }
 
@@ -515,7 +607,7 @@ internal static class ChunkParser
         bool finished = false;
 
         // Repeatable: one delta object, and around it only the index, nulls and verbatim members.
-        var layout = new ChoiceLayout { Start = (int)reader.TokenStartIndex, DeltaStart = -1, Repeatable = known is null };
+        var layout = new ChoiceLayout { Start = (int)reader.TokenStartIndex, DeltaStart = -1, EntriesStart = -1, Repeatable = known is null };
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             int nameStart = (int)reader.TokenStartIndex + 1;
@@ -580,8 +672,15 @@ internal static class ChunkParser
 
                     break;
                 case 8:
-                    layout.Repeatable &= reader.TokenType == JsonTokenType.Null;
-                    MergeLogprobs(ref reader, json, state, choice);
+                    // Logprobs repeat only as one hole: their content entries, after the delta.
+                    bool entriesOnly = MergeLogprobs(ref reader, json, state, choice, out int entriesStart, out int entriesEnd);
+                    if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        layout.Repeatable &= entriesOnly && layout.DeltaStart >= 0 && layout.EntriesStart < 0;
+                        layout.EntriesStart = entriesStart;
+                        layout.EntriesEnd = entriesEnd;
+                    }
+
                     break;
                 default:
                     layout.Repeatable &= reader.TokenType == JsonTokenType.Null;
@@ -703,11 +802,16 @@ internal static class ChunkParser
     }
 
     // "logprobs: content and refusal arrays appended in order; null if never seen."
-    private static void MergeLogprobs(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ChoiceState choice)
+    /// <summary>
+    /// Merges a logprobs value. Returns whether, besides one <c>content</c> array (whose bounds are
+    /// given), it held only nulls: what a repeated choice may hold around its entries.
+    /// </summary>
+    private static bool MergeLogprobs(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ChoiceState choice, out int entriesStart, out int entriesEnd)
     {
+        entriesStart = entriesEnd = -1;
         if (reader.TokenType == JsonTokenType.Null)
         {
-            return;
+            return false;
         }
 
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -716,16 +820,24 @@ internal static class ChunkParser
         }
 
         choice.HasLogprobs = true;
+        bool entriesOnly = true;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            entriesOnly &= !reader.ValueIsEscaped;
             ReadOnlySpan<byte> name = GetName(ref reader);
             reader.Read();
             if (name.SequenceEqual("content"u8) && reader.TokenType == JsonTokenType.StartArray)
             {
                 choice.HasLogprobsContent = true;
+                entriesOnly &= entriesStart < 0;
+                entriesStart = (int)reader.TokenStartIndex;
                 AppendEntries(ref reader, json, state, ref choice.LogprobsContent);
+                entriesEnd = (int)reader.BytesConsumed;
+                continue;
             }
-            else if (name.SequenceEqual("refusal"u8) && reader.TokenType == JsonTokenType.StartArray)
+
+            entriesOnly &= reader.TokenType == JsonTokenType.Null;
+            if (name.SequenceEqual("refusal"u8) && reader.TokenType == JsonTokenType.StartArray)
             {
                 choice.HasLogprobsRefusal = true;
                 AppendEntries(ref reader, json, state, ref choice.LogprobsRefusal);
@@ -740,14 +852,22 @@ internal static class ChunkParser
                 MergeLastNonNull(ref reader, json, choice.LogprobsExtras, name);
             }
         }
+
+        return entriesOnly && entriesStart >= 0;
     }
 
     /// <summary>Appends the entries of the array under the reader to comma-joined raw JSON, in one copy.</summary>
     private static void AppendEntries(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ref StreamCore.Buffers.PooledByteBuffer target)
     {
-        int start = (int)reader.TokenStartIndex + 1;
+        int start = (int)reader.TokenStartIndex;
         reader.Skip();
-        ReadOnlySpan<byte> entries = json[start..((int)reader.BytesConsumed - 1)].Trim(" \t\r\n"u8);
+        AppendEntries(json[start..(int)reader.BytesConsumed], state, ref target);
+    }
+
+    /// <summary>Appends the entries of <paramref name="array"/> (a validated JSON array) to comma-joined raw JSON.</summary>
+    private static void AppendEntries(ReadOnlySpan<byte> array, CompletionState state, ref StreamCore.Buffers.PooledByteBuffer target)
+    {
+        ReadOnlySpan<byte> entries = array[1..^1].Trim(" \t\r\n"u8);
         if (entries.IsEmpty)
         {
             return;

@@ -38,8 +38,8 @@ internal sealed class CompletionState
     /// <summary>The envelope of the last chunk, so that a chunk repeating it is read from its choices on.</summary>
     public ChunkEnvelope Envelope;
 
-    /// <summary>The bytes around the delta of the last lone choice read in full (a mutable struct: a field).</summary>
-    public ChoiceEnvelope ChoiceEnvelope;
+    /// <summary>The position in <see cref="Choices"/> of the choice a chunk last repeated (interleaved choices take turns).</summary>
+    public int LastRepeatedChoice { get; set; }
 
     /// <summary>"{" and the part of a chunk read when only its envelope's prefix repeats; reused for every chunk.</summary>
     public PooledByteBuffer Tail;
@@ -106,7 +106,6 @@ internal sealed class CompletionState
 
         _choices.Clear();
         Envelope.Dispose();
-        ChoiceEnvelope.Dispose();
         Tail.Dispose();
     }
 }

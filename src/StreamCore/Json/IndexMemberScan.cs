@@ -102,6 +102,58 @@ internal static class IndexMemberScan
         }
     }
 
+    /// <summary>
+    /// Where the object that <paramref name="json"/> starts with ends (the offset after its closing
+    /// brace), by its structure alone; -1 when it does not close. Like <see cref="Find"/>, it does
+    /// not validate.
+    /// </summary>
+    public static int FindObjectEnd(ReadOnlySpan<byte> json)
+    {
+        if (json.IsEmpty || json[0] != '{')
+        {
+            return -1;
+        }
+
+        int depth = 0;
+        int position = 0;
+        while (true)
+        {
+            int next = json[position..].IndexOfAny(Structure);
+            if (next < 0)
+            {
+                return -1;
+            }
+
+            position += next;
+            switch (json[position])
+            {
+                case (byte)'"':
+                    position = FindStringEnd(json, position + 1, out _);
+                    if (position < 0)
+                    {
+                        return -1;
+                    }
+
+                    position++;
+                    break;
+                case (byte)'{':
+                case (byte)'[':
+                    depth++;
+                    position++;
+                    break;
+                default:
+                    depth--;
+                    position++;
+                    if (depth == 0)
+                    {
+                        return position;
+                    }
+
+                    break;
+            }
+        }
+    }
+
     /// <summary>The offset of the quote that closes the string whose content starts at <paramref name="start"/>, or -1.</summary>
     private static int FindStringEnd(ReadOnlySpan<byte> json, int start, out bool escaped)
     {

@@ -115,25 +115,70 @@ public class ChoiceEnvelopeTests
         Assert.Equal("q", (string?)json["x_top"]![0]!["delta"]!["content"]);
     }
 
+    private static string Logprobs(params string[] tokens)
+        => ",\"logprobs\":{\"content\":[" + string.Join(",", tokens.Select(t => $$"""{"token":"{{t}}","logprob":-1.5,"bytes":[{{string.Join(",", Encoding.UTF8.GetBytes(t))}}],"top_logprobs":[{"token":"{{t}}","logprob":-0.25,"bytes":[1]}]}""")) + "],\"refusal\":null},\"finish_reason\":null";
+
     [Fact]
-    public void OtherChoicesAndLogprobsAreNotTakenForRepeats()
+    public void InterleavedChoicesWithLogprobsGiveTheSameResultAsFullReads()
     {
-        string logprobs = ""","logprobs":{"content":[{"token":"t","logprob":-1.0,"bytes":[116],"top_logprobs":[]}],"refusal":null},"finish_reason":null""";
+        // n > 1 with logprobs: each choice repeats its own bytes around its delta and its entries.
         string[] choices =
         [
-            Choice(Text("a")),
-            Choice(Text("x"), before: "\"index\":1,"),
-            Choice(Text("b"), logprobs),
-            Choice(Text("c"), logprobs),
-            Choice(Text("y"), before: "\"index\":1,"),
+            Choice("""{"role":"assistant","content":""}""", Logprobs()),
+            Choice("""{"role":"assistant","content":""}""", Logprobs(), before: "\"index\":1,"),
+            Choice(Text("a"), Logprobs("a")),
+            Choice(Text("x"), Logprobs("x"), before: "\"index\":1,"),
+            Choice(Text("b"), Logprobs("b")),
+            Choice(Text("y"), Logprobs("y", "z"), before: "\"index\":1,"),
+            Choice(Text("c"), Logprobs()),
             Choice(Text("d")),
+            Choice("{}", ",\"logprobs\":null,\"finish_reason\":\"stop\""),
+            Choice("{}", ",\"logprobs\":null,\"finish_reason\":\"stop\"", before: "\"index\":1,"),
         ];
         AssertSameAsFullReads(choices);
 
         JsonObject json = AssembleNode(Repeated(choices));
         Assert.Equal("abcd", (string?)json["choices"]![0]!["message"]!["content"]);
         Assert.Equal("xy", (string?)json["choices"]![1]!["message"]!["content"]);
-        Assert.Equal(2, json["choices"]![0]!["logprobs"]!["content"]!.AsArray().Count);
+        Assert.Equal(["a", "b"], json["choices"]![0]!["logprobs"]!["content"]!.AsArray().Select(e => (string?)e!["token"]));
+        Assert.Equal(["x", "y", "z"], json["choices"]![1]!["logprobs"]!["content"]!.AsArray().Select(e => (string?)e!["token"]));
+    }
+
+    [Fact]
+    public void LogprobsWithMoreThanTheirContentAreNotTakenForRepeats()
+    {
+        // Refusal entries and other logprob members after the content entries are merged again each time.
+        string refusal = ",\"logprobs\":{\"content\":[{\"token\":\"c\"}],\"refusal\":[{\"token\":\"r\"}]},\"finish_reason\":null";
+        string extra = ",\"logprobs\":{\"content\":[{\"token\":\"c\"}],\"x_seen\":1},\"finish_reason\":null";
+        string[] choices = [Choice(Text("a"), refusal), Choice(Text("b"), refusal), Choice(Text("c"), extra), Choice(Text("d"), extra)];
+        AssertSameAsFullReads(choices);
+
+        JsonObject json = AssembleNode(Repeated(choices));
+        Assert.Equal(2, json["choices"]![0]!["logprobs"]!["refusal"]!.AsArray().Count);
+        Assert.Equal(4, json["choices"]![0]!["logprobs"]!["content"]!.AsArray().Count);
+    }
+
+    [Theory]
+    [InlineData("""{"content":"a"},"logprobs":{"content":[{"token":"n"}],"refusal":null},"x":{"content":[""")]  // the entries' array ends early
+    [InlineData("""{"content":"a","x":{"y":1,"logprobs":{"content":[1]}},"q":[""")]                               // the middle's bytes nested in the delta
+    [InlineData("""{"content":"a"}""")]                                                                            // the logprob bytes missing: no match
+    public void BytesThatOnlyLookLikeTheRememberedHolesAreReadInFull(string middle)
+    {
+        string first = Choice(Text("s"), Logprobs("s"));
+        string odd = "[{\"index\":0,\"delta\":" + middle + "],\"refusal\":null},\"finish_reason\":null}]";
+        string[] choices = [first, odd, Choice(Text("e"), Logprobs("e"))];
+        Assert.Equal(Outcome(ReadInFull(choices)), Outcome(Repeated(choices)));
+    }
+
+    [Theory]
+    [InlineData("""{"token":"t","logprob":-1.0,"bytes":[1,],"top_logprobs":[]}""")]
+    [InlineData("""{"token":"t","logprob":--1}""")]
+    [InlineData("""{"token":"t"}]]""")]
+    public void MalformedEntriesAreAFormatErrorAtTheirEvent(string entry)
+    {
+        string[] choices = [Choice(Text("a"), Logprobs("a")), Choice(Text("b"), ",\"logprobs\":{\"content\":[" + entry + "],\"refusal\":null},\"finish_reason\":null"), Choice(Text("c"), Logprobs("c"))];
+        Assert.Equal(Outcome(ReadInFull(choices)), Outcome(Repeated(choices)));
+        Assert.Equal(2, AssembleMalformed(Repeated(choices)).EventNumber);
     }
 
     [Fact]
@@ -207,6 +252,12 @@ public class ChoiceEnvelopeTests
             """[{"index":0,"delta":{"content":"g"}},{"index":2,"delta":{"content":"h"},"logprobs":null,"finish_reason":null}]""",
             """[]""",
             Choice(Text("i") + ",", ""","logprobs":null,"finish_reason":null"""),
+            Choice(Text("j"), Logprobs("j")),
+            Choice(Text("k"), Logprobs("k", "l")),
+            Choice(Text("m"), Logprobs()),
+            Choice(Text("n"), Logprobs("n"), before: "\"index\":1,"),
+            Choice(Text("o"), Logprobs("o") + ",\"x_after\":{\"content\":[1]}"),
+            "[{\"index\":0,\"logprobs\":{\"content\":[{\"token\":\"p\"}]},\"delta\":{\"content\":\"p\"},\"finish_reason\":null}]",
         ];
         var random = new Random(20261122);
         for (int run = 0; run < 300; run++)
