@@ -280,6 +280,8 @@ internal static class ChunkParser
         int choicesStart = -1;
         int choicesEnd = -1;
         int choicesSeen = 0;
+        int idStart = -1; // -2 once an id that cannot be a hole was seen
+        int idEnd = -1;
         bool prefixRepeatable = part == ChunkPart.Whole;
         bool suffixRepeatable = true;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = state.Options.MaxJsonDepth });
@@ -297,6 +299,9 @@ internal static class ChunkParser
             switch (name.Length)
             {
                 case 2 when name.SequenceEqual("id"u8):
+                    // Where a plain id lies, so that a later chunk with another id can still repeat the envelope.
+                    idStart = idStart == -1 && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped ? (int)reader.TokenStartIndex : -2;
+                    idEnd = (int)reader.BytesConsumed;
                     MergeIdentity(ref reader, top.GetOrAdd(MemberNames.Id, MemberKind.Null, MemberNames.Id));
                     break;
                 case 5 when name.SequenceEqual("model"u8):
@@ -377,7 +382,9 @@ internal static class ChunkParser
         {
             if (prefixRepeatable && choicesSeen == 1 && choicesStart >= 0 && !state.HasProviderError)
             {
-                state.Envelope.Remember(json, choicesName, choicesStart, choicesEnd, suffixRepeatable);
+                // Another id changes nothing once one is kept ("first non-empty value").
+                bool idIsHole = idStart >= 0 && idEnd <= choicesName && top.Find(MemberNames.Id) is { Kind: MemberKind.Identity, Value.IsEmpty: false };
+                state.Envelope.Remember(json, choicesName, choicesStart, choicesEnd, suffixRepeatable, idIsHole ? idStart : -1, idEnd);
             }
             else
             {

@@ -174,6 +174,42 @@ public class EnvelopeFastPathTests
         Assert.Equal(0, thrown);
     }
 
+    private static string WithId(string id, string choices) => "{\"id\":" + id + Prefix[(Prefix.IndexOf(',', System.StringComparison.Ordinal))..] + choices + Suffix;
+
+    private static string SpacedWithId(int spaces, string id, string choices) => "{" + new string(' ', spaces) + WithId(id, choices)[1..];
+
+    [Theory]
+    [InlineData("\"chatcmpl-1\"", "\"chatcmpl-22\"", "\"c-3\"")]                      // Groq compound: a new id per chunk, of any length
+    [InlineData("\"a\"", "\"b\\\"q\"", "\"c\"")]                                   // an escaped id is read
+    [InlineData("\"a\"", "\"\u00e9t\u00e9\"", "\"c\"")]                             // so is one beyond printable ASCII
+    [InlineData("\"a\"", "null", "\"c\"")]                                              // and an id that is not a string
+    [InlineData("\"\"", "\"second\"", "\"third\"")]                                  // an empty first id is no hole: the second is kept
+    public void AnIdThatChangesEveryChunkStillRepeatsTheEnvelope(string first, string second, string third)
+    {
+        string[] ids = [first, second, third, third];
+        string[] choices = [Content("a"), Content("b"), Content("c"), """[{"index":0,"delta":{},"finish_reason":"stop"}]"""];
+        string stream = WithDone(ids.Select((id, i) => WithId(id, choices[i])).ToArray());
+        string full = WithDone(ids.Select((id, i) => SpacedWithId(i, id, choices[i])).ToArray());
+
+        Assert.Equal(AssembleJson(full), AssembleJson(stream));
+        Assert.Equal(ReadUpdates(full).Select(u => u.Kind + u.GetText()), ReadUpdates(stream).Select(u => u.Kind + u.GetText()));
+        using ChatCompletionResult result = Assemble(stream);
+        Assert.Equal("abc", result.Choices[0].Content);
+        Assert.Equal(first == "\"\"" ? "second" : System.Text.Json.JsonSerializer.Deserialize<string>(first), result.Id);
+    }
+
+    [Theory]
+    [InlineData("\"b\tq\"")]          // a raw control character
+    [InlineData("\"b")]                 // a string that does not close before the next member's name
+    public void AnIdThatIsNotValidJsonIsAFormatErrorEvenWhereTheEnvelopeRepeats(string second)
+    {
+        string stream = WithDone(WithId("\"a\"", Content("a")), WithId(second, Content("b")), WithId("\"c\"", Content("c")));
+        ChatStreamFormatException e = AssembleMalformed(stream);
+
+        Assert.Equal(2, e.EventNumber);
+        Assert.Equal("a", e.PartialResult!.Choices[0].Content);
+    }
+
     private static List<ChatUpdateKind> ReadKinds(string stream) => ReadUpdates(stream).Select(u => u.Kind).ToList();
 
     // Text is read while each update is current, so it is copied out inside the loop.
