@@ -125,6 +125,7 @@ internal sealed class Base64Remainder
 internal sealed class MergedObject
 {
     private readonly List<MergedMember> _members;
+    private int _next; // where the next Find looks first
 
     public MergedObject(int capacity = 4) => _members = new List<MergedMember>(capacity);
 
@@ -140,12 +141,21 @@ internal sealed class MergedObject
 
     public MergedMember? Find(ReadOnlySpan<byte> name)
     {
-        // Objects have a handful of members; a linear scan beats hashing and allocates nothing.
-        List<MergedMember> members = _members;
-        for (int i = 0; i < members.Count; i++)
+        // Chunks list their members in the same order each time: the member after the last one
+        // found is tried first. Objects have a handful of members; a linear scan beats hashing.
+        ReadOnlySpan<MergedMember> members = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_members);
+        int next = _next;
+        if ((uint)next < (uint)members.Length && name.SequenceEqual(members[next].Name))
+        {
+            _next = next + 1;
+            return members[next];
+        }
+
+        for (int i = 0; i < members.Length; i++)
         {
             if (name.SequenceEqual(members[i].Name))
             {
+                _next = i + 1;
                 return members[i];
             }
         }
@@ -180,6 +190,7 @@ internal sealed class MergedObject
         }
 
         _members.Clear();
+        _next = 0;
         RawValue.Dispose();
     }
 }
