@@ -142,22 +142,7 @@ internal static class ChunkParser
         }
 
         (ChoiceState choice, int deltaStart, int deltaEnd) = (repeated.Choice, repeated.DeltaStart, repeated.DeltaEnd);
-
-        // The delta sits three levels down: the chunk, the choices array, the choice.
-        ReadOnlySpan<byte> delta = choices[deltaStart..deltaEnd];
-        var reader = new Utf8JsonReader(delta, new JsonReaderOptions { MaxDepth = Math.Max(1, state.Options.MaxJsonDepth - 3) });
-        reader.Read();
-        state.SpanOffset = choicesStart + deltaStart;
-        try
-        {
-            MergeDelta(ref reader, delta, state, choice, ref sink);
-        }
-        finally
-        {
-            state.SpanOffset = 0;
-        }
-
-        int consumed = deltaStart + (int)reader.BytesConsumed;
+        int consumed = deltaStart + MergeDeltaAlone(choices[deltaStart..deltaEnd], choicesStart + deltaStart, choice, state, ref sink);
         if (consumed == deltaEnd)
         {
             return choices.Length; // the remembered suffix closes the choice and the array
@@ -188,6 +173,29 @@ internal static class ChunkParser
         }
 
         return rest - 2 + (int)tailReader.BytesConsumed;
+    }
+
+    /// <summary>
+    /// Merges the delta object that <paramref name="delta"/> starts with, read on its own; returns
+    /// how many bytes it took. <paramref name="offset"/> is where it lies in the chunk.
+    /// </summary>
+    private static int MergeDeltaAlone<TSink>(ReadOnlySpan<byte> delta, int offset, ChoiceState choice, CompletionState state, ref TSink sink)
+        where TSink : struct, IChatUpdateSink
+    {
+        // The delta sits three levels down: the chunk, the choices array, the choice.
+        var reader = new Utf8JsonReader(delta, new JsonReaderOptions { MaxDepth = Math.Max(1, state.Options.MaxJsonDepth - 3) });
+        reader.Read();
+        state.SpanOffset = offset;
+        try
+        {
+            MergeDelta(ref reader, delta, state, choice, ref sink);
+        }
+        finally
+        {
+            state.SpanOffset = 0;
+        }
+
+        return (int)reader.BytesConsumed;
     }
 
     /// <summary>Finds a choice whose remembered bytes the choices array repeats; interleaved choices are tried in turn.</summary>
@@ -239,19 +247,7 @@ internal static class ChunkParser
             return -1;
         }
 
-        var reader = new Utf8JsonReader(delta, new JsonReaderOptions { MaxDepth = Math.Max(1, state.Options.MaxJsonDepth - 3) });
-        reader.Read();
-        state.SpanOffset = choicesStart + repeated.DeltaStart;
-        try
-        {
-            MergeDelta(ref reader, delta, state, repeated.Choice, ref sink);
-        }
-        finally
-        {
-            state.SpanOffset = 0;
-        }
-
-        if (reader.BytesConsumed != delta.Length)
+        if (MergeDeltaAlone(delta, choicesStart + repeated.DeltaStart, repeated.Choice, state, ref sink) != delta.Length)
         {
             throw new MalformedChunkException("the delta is followed by something other than the rest of its choice");
         }
@@ -536,6 +532,7 @@ internal static class ChunkParser
         }
     }
 
+    /// <summary>Merges a choices array, and remembers the bytes around a lone choice's changing parts.</summary>
     /// <param name="reader">On the array's "[".</param>
     /// <param name="json">The bytes the reader reads.</param>
     /// <param name="state">The state merged into.</param>

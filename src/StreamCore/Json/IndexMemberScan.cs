@@ -26,7 +26,7 @@ internal enum IndexScanResult : byte
 /// </summary>
 internal static class IndexMemberScan
 {
-    private static readonly SearchValues<byte> Structure = SearchValues.Create("\"{}[]"u8);
+    private static readonly SearchValues<byte> StructuralBytes = SearchValues.Create("\"{}[]"u8);
     private static readonly SearchValues<byte> QuoteOrBackslash = SearchValues.Create("\"\\"u8);
 
     /// <summary>
@@ -44,59 +44,30 @@ internal static class IndexMemberScan
         int position = start;
         while (true)
         {
-            int next = json[position..].IndexOfAny(Structure);
-            if (next < 0)
+            switch (Next(json, ref position, ref depth, out int stringStart, out bool escaped))
             {
-                return IndexScanResult.Undecided;
-            }
-
-            position += next;
-            switch (json[position])
-            {
-                case (byte)'"':
-                    int nameStart = position + 1;
-                    int nameEnd = FindStringEnd(json, nameStart, out bool escaped);
-                    if (nameEnd < 0)
-                    {
-                        return IndexScanResult.Undecided;
-                    }
-
-                    position = nameEnd + 1;
-
+                case Structure.End:
+                    return IndexScanResult.Undecided;
+                case Structure.Close when depth < 0:
+                    return IndexScanResult.Absent;
+                case Structure.String when depth == 0:
                     // At the object's own level, a string followed by ':' is a member name.
-                    if (depth == 0)
+                    int colon = SkipWhiteSpace(json, position);
+                    if (colon < json.Length && json[colon] == ':')
                     {
-                        int colon = SkipWhiteSpace(json, position);
-                        if (colon < json.Length && json[colon] == ':')
+                        if (escaped)
                         {
-                            if (escaped)
-                            {
-                                return IndexScanResult.Undecided; // might spell "index" with escapes
-                            }
-
-                            if (json[nameStart..nameEnd].SequenceEqual("index"u8))
-                            {
-                                return ReadValue(json, SkipWhiteSpace(json, colon + 1), out index);
-                            }
-
-                            position = colon + 1;
+                            return IndexScanResult.Undecided; // might spell "index" with escapes
                         }
+
+                        if (json[stringStart..(position - 1)].SequenceEqual("index"u8))
+                        {
+                            return ReadValue(json, SkipWhiteSpace(json, colon + 1), out index);
+                        }
+
+                        position = colon + 1;
                     }
 
-                    break;
-                case (byte)'{':
-                case (byte)'[':
-                    depth++;
-                    position++;
-                    break;
-                default: // '}' or ']'
-                    if (depth == 0)
-                    {
-                        return IndexScanResult.Absent;
-                    }
-
-                    depth--;
-                    position++;
                     break;
             }
         }
@@ -118,39 +89,60 @@ internal static class IndexMemberScan
         int position = 0;
         while (true)
         {
-            int next = json[position..].IndexOfAny(Structure);
-            if (next < 0)
+            switch (Next(json, ref position, ref depth, out _, out _))
             {
-                return -1;
+                case Structure.End:
+                    return -1;
+                case Structure.Close when depth == 0:
+                    return position;
             }
+        }
+    }
 
-            position += next;
-            switch (json[position])
-            {
-                case (byte)'"':
-                    position = FindStringEnd(json, position + 1, out _);
-                    if (position < 0)
-                    {
-                        return -1;
-                    }
+    private enum Structure : byte
+    {
+        End,     // no more structure, or a string that does not close
+        String,  // a whole string, quotes included
+        Open,    // "{" or "["
+        Close,   // "}" or "]"
+    }
 
-                    position++;
-                    break;
-                case (byte)'{':
-                case (byte)'[':
-                    depth++;
-                    position++;
-                    break;
-                default:
-                    depth--;
-                    position++;
-                    if (depth == 0)
-                    {
-                        return position;
-                    }
+    /// <summary>
+    /// Moves <paramref name="position"/> past the next string or bracket, counting brackets in
+    /// <paramref name="depth"/>; a string's content starts at <paramref name="stringStart"/>.
+    /// </summary>
+    private static Structure Next(ReadOnlySpan<byte> json, ref int position, ref int depth, out int stringStart, out bool escaped)
+    {
+        stringStart = -1;
+        escaped = false;
+        int next = json[position..].IndexOfAny(StructuralBytes);
+        if (next < 0)
+        {
+            return Structure.End;
+        }
 
-                    break;
-            }
+        position += next;
+        switch (json[position])
+        {
+            case (byte)'"':
+                stringStart = position + 1;
+                int end = FindStringEnd(json, stringStart, out escaped);
+                if (end < 0)
+                {
+                    return Structure.End;
+                }
+
+                position = end + 1;
+                return Structure.String;
+            case (byte)'{':
+            case (byte)'[':
+                depth++;
+                position++;
+                return Structure.Open;
+            default: // '}' or ']'
+                depth--;
+                position++;
+                return Structure.Close;
         }
     }
 
