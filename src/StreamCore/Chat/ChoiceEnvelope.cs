@@ -16,9 +16,8 @@ namespace StreamCore.Chat;
 internal struct ChoiceEnvelope
 {
     private PooledByteBuffer _prefix;   // from the choice's "{" to the delta's value
-    private PooledByteBuffer _middle;   // from after the delta to the logprob entries' "[", inclusive (entries only)
+    private PooledByteBuffer _middle;   // from after the delta to the logprob entries' "[", inclusive; empty without entries
     private PooledByteBuffer _suffix;   // from after the delta (or from the entries' "]") to the choice's "}"
-    private bool _hasEntries;
 
     /// <summary>The choice the remembered prefix addresses, or null when nothing is remembered.</summary>
     public ChoiceState? Choice { get; private set; }
@@ -45,7 +44,7 @@ internal struct ChoiceEnvelope
         }
 
         match = new RepeatedChoice(Choice, deltaStart, suffixStart, -1, -1);
-        if (!_hasEntries)
+        if (_middle.IsEmpty)
         {
             return true;
         }
@@ -63,13 +62,15 @@ internal struct ChoiceEnvelope
         return true;
     }
 
-    /// <summary>Remembers a lone choice's bytes around its delta (and its logprob entries), read in full into <paramref name="choice"/>.</summary>
-    public void Remember(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> middle, ReadOnlySpan<byte> suffix, bool hasEntries, ChoiceState choice)
+    /// <summary>
+    /// Remembers a lone choice's bytes around its delta, read in full into <paramref name="choice"/>;
+    /// <paramref name="middle"/> is empty unless logprob entries follow the delta.
+    /// </summary>
+    public void Remember(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> middle, ReadOnlySpan<byte> suffix, ChoiceState choice)
     {
         Keep(ref _prefix, prefix);
         Keep(ref _middle, middle);
         Keep(ref _suffix, suffix);
-        _hasEntries = hasEntries;
         Choice = choice;
     }
 

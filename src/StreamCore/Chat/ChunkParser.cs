@@ -222,8 +222,8 @@ internal static class ChunkParser
 
     /// <summary>
     /// Merges a repeated choice whose logprob entries change along with its delta. Nothing is merged
-    /// until both are known to fill their holes exactly (the entries one array's content, the delta
-    /// one balanced object); otherwise returns -1 and the choices are read in full.
+    /// until the entries are known to be exactly one array's content; otherwise returns -1 and the
+    /// choices are read in full.
     /// </summary>
     private static int MergeRepeatedChoiceWithEntries<TSink>(ReadOnlySpan<byte> choices, int choicesStart, RepeatedChoice repeated, CompletionState state, ref TSink sink)
         where TSink : struct, IChatUpdateSink
@@ -241,11 +241,14 @@ internal static class ChunkParser
             return -1; // a full read reports it where it is
         }
 
-        ReadOnlySpan<byte> delta = choices[repeated.DeltaStart..repeated.DeltaEnd];
-        if (entriesReader.BytesConsumed != entries.Length || IndexMemberScan.FindObjectEnd(delta) != delta.Length)
+        // Entries that are exactly one array also place the delta: the remembered bytes around the
+        // two holes balance, so a delta cut short or run long would leave the entries unbalanced.
+        if (entriesReader.BytesConsumed != entries.Length)
         {
             return -1;
         }
+
+        ReadOnlySpan<byte> delta = choices[repeated.DeltaStart..repeated.DeltaEnd];
 
         if (MergeDeltaAlone(delta, choicesStart + repeated.DeltaStart, repeated.Choice, state, ref sink) != delta.Length)
         {
@@ -571,7 +574,7 @@ internal static class ChunkParser
         {
             if (layout.EntriesStart < 0)
             {
-                layout.Choice!.Envelope.Remember(json[layout.Start..layout.DeltaStart], default, json[layout.DeltaEnd..layout.End], hasEntries: false, layout.Choice);
+                layout.Choice!.Envelope.Remember(json[layout.Start..layout.DeltaStart], default, json[layout.DeltaEnd..layout.End], layout.Choice);
             }
             else
             {
@@ -579,7 +582,6 @@ internal static class ChunkParser
                     json[layout.Start..layout.DeltaStart],
                     json[layout.DeltaEnd..(layout.EntriesStart + 1)],
                     json[(layout.EntriesEnd - 1)..layout.End],
-                    hasEntries: true,
                     layout.Choice);
             }
         }

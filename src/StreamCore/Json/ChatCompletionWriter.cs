@@ -143,14 +143,7 @@ internal static class ChatCompletionWriter
         {
             writer.WriteStartObject();
             writer.WritePropertyName("id"u8);
-            if (call.Id.IsEmpty)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                WriteEscapedString(writer, call.Id.Span);
-            }
+            WriteEscapedStringOrNull(writer, call.Id.Span);
 
             writer.WritePropertyName("type"u8);
             if (call.Type.IsEmpty)
@@ -167,14 +160,7 @@ internal static class ChatCompletionWriter
             {
                 writer.WriteStartObject("function"u8);
                 writer.WritePropertyName("name"u8);
-                if (call.Name.IsEmpty)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    WriteEscapedString(writer, call.Name.Span);
-                }
+                WriteEscapedStringOrNull(writer, call.Name.Span);
 
                 writer.WritePropertyName("arguments"u8);
                 WriteEscapedString(writer, call.Arguments.Span);
@@ -302,6 +288,19 @@ internal static class ChatCompletionWriter
     }
 
     /// <summary>Writes escaped string content (as stored) as a string value.</summary>
+    /// <summary>Writes escaped string content as a string value, or null when nothing arrived.</summary>
+    private static void WriteEscapedStringOrNull(Utf8JsonWriter writer, ReadOnlySpan<byte> escaped)
+    {
+        if (escaped.IsEmpty)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            WriteEscapedString(writer, escaped);
+        }
+    }
+
     private static void WriteEscapedString(Utf8JsonWriter writer, ReadOnlySpan<byte> escaped)
     {
         if (escaped.IndexOf((byte)'\\') < 0)

@@ -73,32 +73,6 @@ internal static class IndexMemberScan
         }
     }
 
-    /// <summary>
-    /// Where the object that <paramref name="json"/> starts with ends (the offset after its closing
-    /// brace), by its structure alone; -1 when it does not close. Like <see cref="Find"/>, it does
-    /// not validate.
-    /// </summary>
-    public static int FindObjectEnd(ReadOnlySpan<byte> json)
-    {
-        if (json.IsEmpty || json[0] != '{')
-        {
-            return -1;
-        }
-
-        int depth = 0;
-        int position = 0;
-        while (true)
-        {
-            switch (Next(json, ref position, ref depth, out _, out _))
-            {
-                case Structure.End:
-                    return -1;
-                case Structure.Close when depth == 0:
-                    return position;
-            }
-        }
-    }
-
     private enum Structure : byte
     {
         End,     // no more structure, or a string that does not close
