@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text;
+using StreamCore.Core;
 using StreamCore.Json;
 
 namespace StreamCore.Chat;
@@ -107,7 +108,7 @@ public sealed class ChatChoice
             _toolCalls ??= new List<ChatToolCall>(calls.Count);
             for (int i = _toolCalls.Count; i < calls.Count; i++)
             {
-                _toolCalls.Add(_owner.GetView(calls[i]));
+                _toolCalls.Add((ChatToolCall)_owner.GetView(calls[i]));
             }
 
             return _toolCalls;

@@ -1,56 +1,50 @@
 using System;
-using System.Text;
 
 namespace StreamCore.Chat;
 
 /// <summary>
-/// One thing that happened in the stream. A view: <see cref="Utf8Text"/> and <see cref="Json"/>
-/// point into buffers that are reused, and are valid until the next update is requested (call
-/// <see cref="Detach"/> to keep one longer). Creating and consuming updates allocates nothing.
+/// One thing that happened in a chat-completion stream: the chat-typed face of a
+/// <see cref="StreamUpdate"/> (the one update model of every protocol). A view: <see cref="Utf8Text"/>
+/// and <see cref="Json"/> point into buffers that are reused, and are valid only until the next update
+/// is requested (call <see cref="Detach"/> to keep one longer). Creating and consuming updates allocates nothing.
 /// </summary>
 public readonly struct ChatUpdate
 {
-    private readonly ReadOnlyMemory<byte> _data;
-
-    internal ChatUpdate(ChatUpdateKind kind, ChatCompletionResult completion, int choiceIndex, ChatToolCall? toolCall, ReadOnlyMemory<byte> data, string? finishReason)
-    {
-        Kind = kind;
-        Completion = completion;
-        ChoiceIndex = choiceIndex;
-        ToolCall = toolCall;
-        _data = data;
-        FinishReason = finishReason;
-    }
+    internal ChatUpdate(StreamUpdate update) => Update = update;
 
     /// <summary>What happened.</summary>
-    public ChatUpdateKind Kind { get; }
+    public ChatUpdateKind Kind => (ChatUpdateKind)Update.Kind;
 
     /// <summary>The index of the choice concerned, or -1 (usage, provider error, end).</summary>
-    public int ChoiceIndex { get; }
+    public int ChoiceIndex => Update.ItemIndex;
 
     /// <summary>The tool call concerned (started, arguments, completed), or null.</summary>
-    public ChatToolCall? ToolCall { get; }
+    public ChatToolCall? ToolCall => (ChatToolCall?)Update.ToolCall;
 
     /// <summary>
     /// For deltas and argument fragments: the fragment as UTF-8 text (JSON escapes decoded; a lone
     /// surrogate escape shows as U+FFFD here, while the assembled text joins split pairs). Else empty.
+    /// Valid until the next update.
     /// </summary>
-    public ReadOnlyMemory<byte> Utf8Text => Kind is ChatUpdateKind.Usage or ChatUpdateKind.ProviderError ? default : _data;
+    public ReadOnlyMemory<byte> Utf8Text => Update.Utf8Text;
 
-    /// <summary>For <see cref="ChatUpdateKind.Usage"/> and <see cref="ChatUpdateKind.ProviderError"/>: the object as raw UTF-8 JSON. Else empty.</summary>
-    public ReadOnlyMemory<byte> Json => Kind is ChatUpdateKind.Usage or ChatUpdateKind.ProviderError ? _data : default;
+    /// <summary>For <see cref="ChatUpdateKind.Usage"/>, <see cref="ChatUpdateKind.ProviderError"/> and <see cref="ChatUpdateKind.AnnotationAdded"/>: the object as raw UTF-8 JSON. Else empty. Valid until the next update.</summary>
+    public ReadOnlyMemory<byte> Json => Update.Json;
 
-    /// <summary>For <see cref="ChatUpdateKind.ChoiceFinished"/>: the finish reason.</summary>
-    public string? FinishReason { get; }
+    /// <summary>For <see cref="ChatUpdateKind.ChoiceFinished"/>: the finish reason that arrived (the last one announced is the result's).</summary>
+    public string? FinishReason => Update.Kind == StreamUpdateKind.Stop ? Update.StopReason : null;
 
-    /// <summary>The result assembled so far (final once <see cref="Kind"/> is <see cref="ChatUpdateKind.End"/>).</summary>
-    public ChatCompletionResult Completion { get; }
+    /// <summary>The result assembled so far (final once <see cref="Kind"/> is <see cref="ChatUpdateKind.End"/>). It belongs to whoever consumes the updates.</summary>
+    public ChatCompletionResult Completion => (ChatCompletionResult)Update.Result;
+
+    /// <summary>The same update in the form every protocol shares.</summary>
+    public StreamUpdate Update { get; }
 
     /// <summary>Decodes <see cref="Utf8Text"/> to a string (invalid UTF-8 becomes U+FFFD). Allocates.</summary>
-    public string GetText() => Encoding.UTF8.GetString(Utf8Text.Span);
+    public string GetText() => Update.GetText();
 
     /// <summary>A copy whose bytes are its own, safe to keep after the next update. Allocates.</summary>
-    public ChatUpdate Detach() => new(Kind, Completion, ChoiceIndex, ToolCall, _data.IsEmpty ? default : _data.ToArray(), FinishReason);
+    public ChatUpdate Detach() => new(Update.Detach());
 
     /// <inheritdoc/>
     public override string ToString() => Kind switch

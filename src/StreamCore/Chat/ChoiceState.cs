@@ -1,4 +1,5 @@
 using System;
+using StreamCore.Core;
 using System.Collections.Generic;
 using StreamCore.Buffers;
 

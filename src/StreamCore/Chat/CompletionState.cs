@@ -1,22 +1,30 @@
 using System;
-using StreamCore.Buffers;
 using System.Collections.Generic;
+using StreamCore.Core;
+using StreamCore.Buffers;
 
 namespace StreamCore.Chat;
 
-/// <summary>Everything assembled from one stream so far. Owns pooled buffers until disposed.</summary>
-internal sealed class CompletionState
+/// <summary>Everything assembled from one chat-completion stream so far. Owns pooled buffers until disposed.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The result owns the state and disposes it; the state only points back to its view.")]
+internal sealed class CompletionState : AssemblyState
 {
     private readonly List<ChoiceState> _choices = [];
+    private readonly ChatCompletionResult _result;
 
-    public CompletionState(ChatStreamOptions options) => Options = options;
+    public CompletionState(StreamOptions options)
+        : base(options)
+        => _result = new ChatCompletionResult(this);
 
-    public ChatStreamOptions Options { get; }
+    public override ChatCompletionResult Result => _result;
 
     /// <summary>Null until a chunk shows a member name that only one dialect uses.</summary>
     public ChatDialect? DetectedDialect { get; set; }
 
     public ChatDialect Dialect => DetectedDialect ?? ChatDialect.OpenAI;
+
+    /// <summary>Settles the dialect on the first member name that only one dialect uses.</summary>
+    public void Detect(ChatDialect dialect) => DetectedDialect ??= dialect;
 
     /// <summary>The top level: known members under their canonical names, the rest as they arrived.</summary>
     public MergedObject Top { get; } = new(capacity: 8); // id, object, created, model, usage, fingerprint, tier, ...
@@ -24,16 +32,8 @@ internal sealed class CompletionState
     /// <summary>The choices in ascending order of index.</summary>
     public ReadOnlySpan<ChoiceState> Choices => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_choices);
 
-    public ChatStreamStatus Status { get; set; }
-
-    /// <summary>Whether a provider error arrived (it is the top-level <c>error</c> member).</summary>
-    public bool HasProviderError { get; set; }
-
-    /// <summary>Whether <c>[DONE]</c> or a provider error ended the stream: later events are ignored.</summary>
-    public bool Ended { get; set; }
-
-    /// <summary>Bytes appended to assembled values so far, checked against <see cref="ChatStreamOptions.MaxResultBytes"/>.</summary>
-    public long ResultBytes { get; private set; }
+    /// <summary>Whether <c>[DONE]</c> arrived.</summary>
+    public bool DoneSeen { get; set; }
 
     /// <summary>The envelope of the last chunk, so that a chunk repeating it is read from its choices on.</summary>
     public ChunkEnvelope Envelope;
@@ -78,7 +78,7 @@ internal sealed class CompletionState
 
         if (_choices.Count >= Options.MaxChoices)
         {
-            throw new MalformedChunkException($"the stream addressed more than {Options.MaxChoices} choices (MaxChoices); choice index {index} is one too many");
+            throw new MalformedEventException($"the stream addressed more than {Options.MaxChoices} choices (MaxChoices); choice index {index} is one too many");
         }
 
         var choice = new ChoiceState(index);
@@ -86,17 +86,7 @@ internal sealed class CompletionState
         return choice;
     }
 
-    /// <summary>Counts bytes added to the result and enforces <see cref="ChatStreamOptions.MaxResultBytes"/>.</summary>
-    public void Charge(int bytes)
-    {
-        ResultBytes += bytes;
-        if (ResultBytes > Options.MaxResultBytes)
-        {
-            throw new MalformedChunkException($"the assembled result exceeded {Options.MaxResultBytes} bytes (MaxResultBytes)");
-        }
-    }
-
-    public void Dispose()
+    public override void Dispose()
     {
         Top.Dispose();
         foreach (ChoiceState choice in _choices)
@@ -108,4 +98,17 @@ internal sealed class CompletionState
         Envelope.Dispose();
         Tail.Dispose();
     }
+
+    /// <summary>Tool calls get no more fragments once the stream failed.</summary>
+    protected override void CloseOpenParts()
+    {
+        var none = default(NoUpdates);
+        foreach (ChoiceState choice in Choices)
+        {
+            ChoiceParser.CompleteToolCalls(this, choice, ref none);
+        }
+    }
+
+    protected override StreamFormatException CreateFormatException(string message, long eventNumber, long offset, Exception? inner)
+        => new ChatStreamFormatException(message, eventNumber, offset, _result, inner);
 }

@@ -1,6 +1,6 @@
 using System;
 
-namespace StreamCore.Chat;
+namespace StreamCore.Core;
 
 /// <summary>The canonical (snake_case) names under which known members are stored, shared by every stream.</summary>
 internal static class MemberNames

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using StreamCore.Buffers;
 
-namespace StreamCore.Chat;
+namespace StreamCore.Core;
 
 /// <summary>How a member's fragments combine (assembly rules, sections 4 to 7).</summary>
 internal enum MemberKind : byte
@@ -34,7 +34,7 @@ internal enum MemberKind : byte
     /// <summary>Entries appended, an entry equal to one already present not added twice (<c>annotations</c>).</summary>
     DistinctArray,
 
-    /// <summary>The choice's tool calls, kept in <see cref="ChoiceState.ToolCalls"/>.</summary>
+    /// <summary>The choice's tool calls, kept in <see cref="Chat.ChoiceState.ToolCalls"/>.</summary>
     ToolCalls,
 }
 

@@ -1,7 +1,7 @@
 using System;
 using StreamCore.Json;
 
-namespace StreamCore.Chat;
+namespace StreamCore.Core;
 
 /// <summary>
 /// The string of an assembled text, built on first access and rebuilt only after more fragments

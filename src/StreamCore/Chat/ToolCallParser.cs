@@ -1,0 +1,233 @@
+using System;
+using System.Text.Json;
+using StreamCore.Core;
+using static StreamCore.Core.MemberMerger;
+using static StreamCore.Core.IndexReader;
+
+namespace StreamCore.Chat;
+
+/// <summary>
+/// Merges the fragments of <c>tool_calls</c> (assembly rules, section 7): which call a fragment
+/// belongs to, then its id, type, name, arguments (validated as they arrive) and other members.
+/// </summary>
+internal static class ToolCallParser
+{
+    internal static void MergeToolCalls<TSink>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ChoiceState choice, ref TSink sink)
+        where TSink : struct, IUpdateSink
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new MalformedEventException("'tool_calls' must be an array");
+        }
+
+        // The message lists its members in order of first appearance; tool calls keep their place.
+        choice.Message.GetOrAdd(MemberNames.ToolCalls, MemberKind.ToolCalls, MemberNames.ToolCalls);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new MalformedEventException("each tool call fragment must be an object");
+            }
+
+            MergeToolCallFragment(ref reader, json, state, choice, ref sink);
+        }
+    }
+
+    internal static void MergeToolCallFragment<TSink>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ChoiceState choice, ref TSink sink)
+        where TSink : struct, IUpdateSink
+    {
+        // One pass records the fragment's parts as slices of the chunk; the call it belongs to can
+        // only be known once its id, index and name have all been seen, in whatever order they came.
+        Utf8JsonReader start = reader;
+        int? index = null;
+        ReadOnlySpan<byte> id = default;
+        ReadOnlySpan<byte> type = default;
+        ReadOnlySpan<byte> functionName = default;
+        ReadOnlySpan<byte> arguments = default;
+        bool argumentsAreJson = false;
+        bool hasArguments = false;
+        bool hasFunction = false;
+        bool hasExtras = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            ReadOnlySpan<byte> name = GetName(ref reader);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                continue;
+            }
+
+            switch (name.Length)
+            {
+                case 5 when name.SequenceEqual("index"u8):
+                    index = ReadIndex(ref reader, "tool call");
+                    break;
+                case 2 when name.SequenceEqual("id"u8) && reader.TokenType == JsonTokenType.String:
+                    id = reader.ValueSpan;
+                    break;
+                case 4 when name.SequenceEqual("type"u8) && reader.TokenType == JsonTokenType.String:
+                    type = reader.ValueSpan;
+                    break;
+                case 8 when name.SequenceEqual("function"u8) && reader.TokenType == JsonTokenType.StartObject:
+                    hasFunction = true;
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        ReadOnlySpan<byte> member = GetName(ref reader);
+                        reader.Read();
+                        if (reader.TokenType == JsonTokenType.Null)
+                        {
+                            continue;
+                        }
+
+                        if (member.SequenceEqual("name"u8) && reader.TokenType == JsonTokenType.String)
+                        {
+                            functionName = reader.ValueSpan;
+                        }
+                        else if (member.SequenceEqual("arguments"u8))
+                        {
+                            // "Arguments that arrive as a JSON object or array instead of a string are taken as their JSON text."
+                            hasArguments = true;
+                            argumentsAreJson = reader.TokenType != JsonTokenType.String;
+                            arguments = argumentsAreJson ? ReadRaw(ref reader, json) : reader.ValueSpan;
+                        }
+                        else
+                        {
+                            hasExtras = true;
+                            reader.Skip();
+                        }
+                    }
+
+                    break;
+                default:
+                    hasExtras = true;
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        ToolCallState call = RouteToolCall(choice, state, index, id, functionName, out bool created);
+        if (index is int given)
+        {
+            choice.GivePeerIndex(given, call);
+        }
+
+        if (call.Id.IsEmpty && !id.IsEmpty)
+        {
+            call.Id.Set(id);
+        }
+
+        if (call.Type.IsEmpty && !type.IsEmpty)
+        {
+            call.Type.Set(type);
+        }
+
+        if (call.Name.IsEmpty && !functionName.IsEmpty)
+        {
+            call.Name.Set(functionName);
+        }
+
+        call.HasFunction |= hasFunction;
+        if (created && sink.IsEnabled)
+        {
+            sink.OnToolCall(state.Result, StreamUpdateKind.ToolCallStarted, choice.Index, call, default);
+        }
+
+        if (hasArguments)
+        {
+            call.HasArguments = true;
+            call.AppendArguments(arguments, argumentsAreJson, state, choice.Index, ref sink);
+        }
+
+        if (hasExtras)
+        {
+            MergeToolCallExtras(start, json, call);
+        }
+    }
+
+    // Section 7: "Identity of the call a fragment belongs to, in this order".
+    internal static ToolCallState RouteToolCall(ChoiceState choice, CompletionState state, int? index, ReadOnlySpan<byte> id, ReadOnlySpan<byte> functionName, out bool created)
+    {
+        created = false;
+        if (!id.IsEmpty)
+        {
+            // 1. "a non-empty id already seen in this choice: that call"
+            ToolCallState? known = choice.FindToolCallById(id);
+            if (known is not null)
+            {
+                return known;
+            }
+
+            // 2. "a non-empty new id together with a non-empty function name, or a new id where no
+            //    call exists yet for its index: a new call"
+            if (!functionName.IsEmpty || (index is int i && choice.FindToolCallByPeerIndex(i) is null))
+            {
+                return NewToolCall(choice, state, out created);
+            }
+        }
+
+        // 3. "otherwise, if the fragment has an index: the call most recently given that index"
+        //    (a new call when none was given it yet)
+        if (index is int peerIndex)
+        {
+            return choice.FindToolCallByPeerIndex(peerIndex) ?? NewToolCall(choice, state, out created);
+        }
+
+        // 4. "otherwise the most recent call of the choice; if there is none, a new call"
+        return choice.ToolCalls.Count > 0 ? choice.ToolCalls[^1] : NewToolCall(choice, state, out created);
+    }
+
+    internal static ToolCallState NewToolCall(ChoiceState choice, CompletionState state, out bool created)
+    {
+        if (choice.ToolCalls.Count >= state.Options.MaxToolCallsPerChoice)
+        {
+            throw new MalformedEventException($"choice {choice.Index} has more than {state.Options.MaxToolCallsPerChoice} tool calls (MaxToolCallsPerChoice)");
+        }
+
+        var call = new ToolCallState(choice.ToolCalls.Count);
+        choice.ToolCalls.Add(call);
+        created = true;
+        return call;
+    }
+
+    // "Other members of a call and of its function are kept (last non-null)." Rare, so a second
+    // pass over the fragment is cheaper than recording them on the hot path.
+    internal static void MergeToolCallExtras(Utf8JsonReader reader, ReadOnlySpan<byte> json, ToolCallState call)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            ReadOnlySpan<byte> name = GetName(ref reader);
+            reader.Read();
+            if (name.SequenceEqual("function"u8) && reader.TokenType == JsonTokenType.StartObject)
+            {
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    ReadOnlySpan<byte> member = GetName(ref reader);
+                    reader.Read();
+                    if (member.SequenceEqual("name"u8) || member.SequenceEqual("arguments"u8) || reader.TokenType == JsonTokenType.Null)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    call.FunctionExtras ??= new MergedObject();
+                    MergeLastNonNull(ref reader, json, call.FunctionExtras, member);
+                }
+            }
+            else if (name.SequenceEqual("index"u8) || name.SequenceEqual("id"u8) || name.SequenceEqual("type"u8)
+                || name.SequenceEqual("function"u8) || reader.TokenType == JsonTokenType.Null)
+            {
+                reader.Skip();
+            }
+            else
+            {
+                call.Extras ??= new MergedObject();
+                MergeLastNonNull(ref reader, json, call.Extras, name);
+            }
+        }
+    }
+}
