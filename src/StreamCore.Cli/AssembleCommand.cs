@@ -4,13 +4,13 @@ using System.IO;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using StreamCore.Chat;
 
 namespace StreamCore.Cli;
 
 /// <summary>
-/// <c>streamcore assemble [FILE|-] [--indent] [--stats]</c>: prints the assembled response. The exit
-/// code says how the stream ended; in every case but a usage or I/O error, everything assembled is printed.
+/// <c>streamcore assemble [FILE|-] [--protocol P] [--cumulative-content] [--indent] [--stats]</c>: prints
+/// the assembled response in its protocol's JSON. The exit code says how the stream ended; in every
+/// case but a usage or I/O error, everything assembled is printed.
 /// </summary>
 internal static class AssembleCommand
 {
@@ -19,21 +19,21 @@ internal static class AssembleCommand
     public const int ExitIncomplete = 3;
     public const int ExitProviderError = 4;
 
-    public static async Task<int> RunAsync(Stream input, Stream output, TextWriter stderr, bool indented, bool stats, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(Stream input, Stream output, TextWriter stderr, StreamOptions options, bool indented, bool stats, CancellationToken cancellationToken)
     {
         var counted = new CountingStream(input);
         var clock = Stopwatch.StartNew();
-        ChatCompletionResult result;
+        StreamResult result;
         int exitCode;
         try
         {
-            result = await ChatStream.AssembleAsync(counted, cancellationToken: cancellationToken).ConfigureAwait(false);
+            result = await ModelStream.AssembleAsync(counted, options, cancellationToken).ConfigureAwait(false);
             exitCode = ExitCodeOf(result);
         }
-        catch (ChatStreamFormatException e)
+        catch (StreamFormatException e)
         {
             await stderr.WriteLineAsync($"streamcore: malformed stream: {e.Message}").ConfigureAwait(false);
-            result = e.PartialResult!;
+            result = e.PartialResult;
             exitCode = ExitMalformed;
         }
 
@@ -53,17 +53,17 @@ internal static class AssembleCommand
         return exitCode;
     }
 
-    public static int ExitCodeOf(ChatCompletionResult result) => result.Status switch
+    public static int ExitCodeOf(StreamResult result) => result.Status switch
     {
-        ChatStreamStatus.Complete => ExitComplete,
-        ChatStreamStatus.Failed when result.HasProviderError => ExitProviderError,
-        ChatStreamStatus.Failed => ExitMalformed,
+        StreamStatus.Complete => ExitComplete,
+        StreamStatus.Failed when result.HasProviderError => ExitProviderError,
+        StreamStatus.Failed => ExitMalformed,
         _ => ExitIncomplete,
     };
 
-    public static async Task WriteResultAsync(ChatCompletionResult result, Stream output, bool indented, CancellationToken cancellationToken)
+    public static async Task WriteResultAsync(StreamResult result, Stream output, bool indented, CancellationToken cancellationToken)
     {
-        await using (var writer = new Utf8JsonWriter(output, ChatCompletionResult.CreateWriterOptions(indented)))
+        await using (var writer = new Utf8JsonWriter(output, StreamResult.CreateWriterOptions(indented)))
         {
             result.WriteTo(writer);
         }
@@ -72,11 +72,11 @@ internal static class AssembleCommand
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public static async Task ReportAsync(ChatCompletionResult result, TextWriter stderr)
+    public static async Task ReportAsync(StreamResult result, TextWriter stderr)
     {
-        if (result.Status == ChatStreamStatus.Incomplete)
+        if (result.Status == StreamStatus.Incomplete)
         {
-            string cause = result.TransportException is null ? "the input ended before [DONE] or a finish reason" : result.TransportException.Message;
+            string cause = result.TransportException is null ? "the input ended before the protocol's end" : result.TransportException.Message;
             await stderr.WriteLineAsync($"streamcore: incomplete stream: {cause}").ConfigureAwait(false);
         }
         else if (result.HasProviderError)

@@ -15,15 +15,22 @@ internal static class CommandLine
         usage: streamcore [command] [options]
 
           (no command)             assemble the built-in sample stream and print the result
-          assemble [FILE|-] [--indent] [--stats]
-                                   print the assembled response; exit 0 complete, 2 malformed,
-                                   3 incomplete, 4 provider error, 1 usage or I/O error
-          updates [FILE|-]         print the typed updates as JSON lines (exit codes as assemble)
+          assemble [FILE|-] [--protocol P] [--cumulative-content] [--indent] [--stats]
+                                   print the assembled response in its protocol's JSON; exit 0
+                                   complete, 2 malformed, 3 incomplete, 4 provider error, 1 usage
+                                   or I/O error
+          updates [FILE|-] [--protocol P] [--cumulative-content]
+                                   print the typed updates as JSON lines (exit codes as assemble)
           events [FILE|-]          print each server-sent event as one JSON line
-          post URL --body FILE [--header NAME:VALUE]...
-                                   send a streaming chat-completion request; text on stderr as it
-                                   arrives, the assembled JSON on stdout (exit codes as assemble)
+          post URL --body FILE [--header NAME:VALUE]... [--protocol P] [--cumulative-content]
+                                   send a streaming request; text on stderr as it arrives, the
+                                   assembled JSON on stdout (exit codes as assemble)
           help                     show this text
+
+        P is chat, responses, anthropic, aitronos or auto (the default: detected from the first
+        JSON event; post also knows it from a URL ending in /responses or /messages).
+        --cumulative-content: each chat content fragment is the whole content so far (WorkflowAI's
+        valid_json_chunks).
         """;
 
     public static async Task<int> RunAsync(string[] args, Stream stdin, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -38,21 +45,21 @@ internal static class CommandLine
                     await using Stream sample = typeof(CommandLine).Assembly.GetManifestResourceStream("StreamCore.Cli.sample.sse")
                         ?? throw new IOException("the built-in sample is missing from the program");
                     await stderr.WriteLineAsync("streamcore: assembling the built-in sample stream (see 'streamcore help' for more)").ConfigureAwait(false);
-                    return await AssembleCommand.RunAsync(sample, stdout, stderr, indented: true, stats: false, cancellationToken).ConfigureAwait(false);
+                    return await AssembleCommand.RunAsync(sample, stdout, stderr, new StreamOptions(), indented: true, stats: false, cancellationToken).ConfigureAwait(false);
                 }
 
                 case "assemble":
                 {
-                    var options = new Options(args.AsSpan(1), "--indent", "--stats");
+                    var options = new Options(args.AsSpan(1), ["--indent", "--stats", "--cumulative-content"], ["--protocol"]);
                     await using Stream input = OpenInput(options.Positional, stdin);
-                    return await AssembleCommand.RunAsync(input, stdout, stderr, options.Has("--indent"), options.Has("--stats"), cancellationToken).ConfigureAwait(false);
+                    return await AssembleCommand.RunAsync(input, stdout, stderr, options.StreamOptions(), options.Has("--indent"), options.Has("--stats"), cancellationToken).ConfigureAwait(false);
                 }
 
                 case "updates":
                 {
-                    var options = new Options(args.AsSpan(1));
+                    var options = new Options(args.AsSpan(1), ["--cumulative-content"], ["--protocol"]);
                     await using Stream input = OpenInput(options.Positional, stdin);
-                    return await UpdatesCommand.RunAsync(input, stdout, stderr, cancellationToken).ConfigureAwait(false);
+                    return await UpdatesCommand.RunAsync(input, stdout, stderr, options.StreamOptions(), cancellationToken).ConfigureAwait(false);
                 }
 
                 case "post":
@@ -60,7 +67,7 @@ internal static class CommandLine
 
                 case "events":
                 {
-                    var options = new Options(args.AsSpan(1));
+                    var options = new Options(args.AsSpan(1), []);
                     await using Stream input = OpenInput(options.Positional, stdin);
                     return await EventsCommand.RunAsync(input, stdout, cancellationToken).ConfigureAwait(false);
                 }

@@ -3,28 +3,49 @@ using System.Collections.Generic;
 
 namespace StreamCore.Cli;
 
-/// <summary>Splits a command's arguments into known flags and positional arguments; an unknown flag is a usage error.</summary>
+/// <summary>
+/// Splits a command's arguments into known flags, known options with a value (<c>--protocol chat</c>
+/// or <c>--protocol=chat</c>) and positional arguments; an unknown flag is a usage error.
+/// </summary>
 internal sealed class Options
 {
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
 
-    public Options(ReadOnlySpan<string> args, params string[] knownFlags)
+    public Options(ReadOnlySpan<string> args, string[] knownFlags, string[]? knownValueOptions = null)
     {
+        knownValueOptions ??= [];
         var positional = new List<string>();
-        foreach (string arg in args)
+        for (int i = 0; i < args.Length; i++)
         {
-            if (arg.StartsWith("--", StringComparison.Ordinal))
+            string arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
-                if (Array.IndexOf(knownFlags, arg) < 0)
+                positional.Add(arg);
+                continue;
+            }
+
+            int equals = arg.IndexOf('=', StringComparison.Ordinal);
+            string name = equals < 0 ? arg : arg[..equals];
+            if (Array.IndexOf(knownValueOptions, name) >= 0)
+            {
+                string value = equals >= 0 ? arg[(equals + 1)..]
+                    : i + 1 < args.Length ? args[++i]
+                    : throw new ArgumentException($"option '{name}' needs a value");
+                if (!_values.TryGetValue(name, out List<string>? list))
                 {
-                    throw new ArgumentException($"unknown option '{arg}'");
+                    _values[name] = list = [];
                 }
 
+                list.Add(value);
+            }
+            else if (equals < 0 && Array.IndexOf(knownFlags, arg) >= 0)
+            {
                 _flags.Add(arg);
             }
             else
             {
-                positional.Add(arg);
+                throw new ArgumentException($"unknown option '{arg}'");
             }
         }
 
@@ -34,4 +55,29 @@ internal sealed class Options
     public string[] Positional { get; }
 
     public bool Has(string flag) => _flags.Contains(flag);
+
+    /// <summary>The last value given to <paramref name="option"/>, or null.</summary>
+    public string? Value(string option) => _values.TryGetValue(option, out List<string>? list) ? list[^1] : null;
+
+    /// <summary>Every value given to <paramref name="option"/>, in order.</summary>
+    public IReadOnlyList<string> Values(string option) => _values.TryGetValue(option, out List<string>? list) ? list : [];
+
+    /// <summary>The stream options a command's <c>--protocol</c> and <c>--cumulative-content</c> ask for.</summary>
+    public StreamOptions StreamOptions(StreamProtocol fallback = StreamProtocol.Auto) => new()
+    {
+        Protocol = ParseProtocol(Value("--protocol")) ?? fallback,
+        CumulativeContent = Has("--cumulative-content"),
+    };
+
+    /// <summary><c>chat</c>, <c>responses</c>, <c>anthropic</c>, <c>aitronos</c> or <c>auto</c>; null when not given.</summary>
+    public static StreamProtocol? ParseProtocol(string? value) => value switch
+    {
+        null => null,
+        "auto" => StreamProtocol.Auto,
+        "chat" => StreamProtocol.ChatCompletions,
+        "responses" => StreamProtocol.Responses,
+        "anthropic" => StreamProtocol.AnthropicMessages,
+        "aitronos" => StreamProtocol.Aitronos,
+        _ => throw new ArgumentException($"unknown protocol '{value}': use chat, responses, anthropic, aitronos or auto"),
+    };
 }

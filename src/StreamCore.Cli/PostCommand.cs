@@ -6,58 +6,50 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
-using StreamCore.Chat;
 
 namespace StreamCore.Cli;
 
 /// <summary>
-/// <c>streamcore post URL --body FILE [--header NAME:VALUE]...</c>: sends the chat-completion request
-/// in FILE with <c>"stream": true</c> and <c>stream_options.include_usage</c>, prints text on stderr
-/// as it arrives and the assembled JSON on stdout; exit codes as <c>assemble</c>.
+/// <c>streamcore post URL --body FILE [--header NAME:VALUE]... [--protocol P] [--cumulative-content]</c>:
+/// sends the request in FILE with <c>"stream": true</c> (and, for chat completions only,
+/// <c>stream_options.include_usage</c>), prints text on stderr as it arrives and the assembled JSON on
+/// stdout; exit codes as <c>assemble</c>. The protocol is the option's, else the URL's (a path ending in
+/// <c>/responses</c> or <c>/messages</c>), else detected from the stream.
 /// </summary>
 internal static class PostCommand
 {
     public static async Task<int> RunAsync(string[] args, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        string? url = null;
-        string? bodyPath = null;
+        var options = new Options(args, ["--cumulative-content"], ["--body", "--header", "--protocol"]);
+        if (options.Positional.Length != 1 || options.Value("--body") is not string bodyPath)
+        {
+            throw new ArgumentException("post needs one URL and --body FILE");
+        }
+
+        string url = options.Positional[0];
         var headers = new List<(string Name, string Value)>();
-        for (int i = 0; i < args.Length; i++)
+        foreach (string header in options.Values("--header"))
         {
-            switch (args[i])
+            int colon = header.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
             {
-                case "--body" when i + 1 < args.Length:
-                    bodyPath = args[++i];
-                    break;
-                case "--header" when i + 1 < args.Length:
-                    string header = args[++i];
-                    int colon = header.IndexOf(':', StringComparison.Ordinal);
-                    if (colon <= 0)
-                    {
-                        throw new ArgumentException($"a header must be NAME:VALUE, got '{header}'");
-                    }
-
-                    headers.Add((header[..colon].Trim(), header[(colon + 1)..].Trim()));
-                    break;
-                case string option when option.StartsWith("--", StringComparison.Ordinal):
-                    throw new ArgumentException($"unknown or incomplete option '{option}'");
-                default:
-                    url = url is null ? args[i] : throw new ArgumentException($"unexpected argument '{args[i]}'");
-                    break;
+                throw new ArgumentException($"a header must be NAME:VALUE, got '{header}'");
             }
+
+            headers.Add((header[..colon].Trim(), header[(colon + 1)..].Trim()));
         }
 
-        if (url is null || bodyPath is null)
-        {
-            throw new ArgumentException("post needs a URL and --body FILE");
-        }
-
+        StreamOptions streamOptions = options.StreamOptions(ProtocolOfUrl(url));
         JsonNode body = JsonNode.Parse(await File.ReadAllBytesAsync(bodyPath, cancellationToken).ConfigureAwait(false))
             ?? throw new ArgumentException("the request body is JSON null");
         body["stream"] = true;
-        JsonObject streamOptions = body["stream_options"] as JsonObject ?? [];
-        streamOptions["include_usage"] = true;
-        body["stream_options"] = streamOptions;
+        if (streamOptions.Protocol is StreamProtocol.ChatCompletions or StreamProtocol.Auto)
+        {
+            // Chat completions report usage only when asked; the typed protocols always do.
+            JsonObject chatOptions = body["stream_options"] as JsonObject ?? [];
+            chatOptions["include_usage"] = true;
+            body["stream_options"] = chatOptions;
+        }
 
         using var client = new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
@@ -73,13 +65,13 @@ internal static class PostCommand
         }
 
         using HttpResponseMessage response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        ChatCompletionResult? result = null;
+        StreamResult? result = null;
         try
         {
-            await foreach (ChatUpdate update in ChatStream.ReadUpdatesAsync(response, cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (StreamUpdate update in ModelStream.ReadUpdatesAsync(response, streamOptions, cancellationToken).ConfigureAwait(false))
             {
-                result = update.Completion;
-                if (update.Kind is ChatUpdateKind.ContentDelta or ChatUpdateKind.RefusalDelta)
+                result = update.Result;
+                if (update.Kind is StreamUpdateKind.ContentDelta or StreamUpdateKind.RefusalDelta)
                 {
                     await stderr.WriteAsync(update.GetText()).ConfigureAwait(false);
                 }
@@ -87,19 +79,19 @@ internal static class PostCommand
 
             await stderr.WriteLineAsync().ConfigureAwait(false);
         }
-        catch (ChatProviderErrorException e)
+        catch (StreamProviderErrorException e)
         {
             await stderr.WriteLineAsync($"streamcore: {e.Message}").ConfigureAwait(false);
             byte[] error = Encoding.UTF8.GetBytes($"{{\"error\":{e.ErrorJson}}}\n");
             await stdout.WriteAsync(error, cancellationToken).ConfigureAwait(false);
             return AssembleCommand.ExitProviderError;
         }
-        catch (ChatStreamFormatException e)
+        catch (StreamFormatException e)
         {
             await stderr.WriteLineAsync($"streamcore: malformed stream: {e.Message}").ConfigureAwait(false);
             using (e.PartialResult)
             {
-                await AssembleCommand.WriteResultAsync(e.PartialResult!, stdout, indented: false, cancellationToken).ConfigureAwait(false);
+                await AssembleCommand.WriteResultAsync(e.PartialResult, stdout, indented: false, cancellationToken).ConfigureAwait(false);
             }
 
             return AssembleCommand.ExitMalformed;
@@ -111,5 +103,16 @@ internal static class PostCommand
             await AssembleCommand.ReportAsync(result!, stderr).ConfigureAwait(false);
             return AssembleCommand.ExitCodeOf(result!);
         }
+    }
+
+    /// <summary>The protocol a request URL names by its path: <c>…/responses</c> or <c>…/messages</c>; else detected.</summary>
+    public static StreamProtocol ProtocolOfUrl(string url)
+    {
+        string path = Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) ? uri.AbsolutePath : url;
+        path = path.TrimEnd('/');
+        return path.EndsWith("/responses", StringComparison.OrdinalIgnoreCase) ? StreamProtocol.Responses
+            : path.EndsWith("/messages", StringComparison.OrdinalIgnoreCase) ? StreamProtocol.AnthropicMessages
+            : path.EndsWith("/chat/completions", StringComparison.OrdinalIgnoreCase) ? StreamProtocol.ChatCompletions
+            : StreamProtocol.Auto;
     }
 }

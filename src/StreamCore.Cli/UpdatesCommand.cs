@@ -2,32 +2,31 @@ using System.IO;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using StreamCore.Chat;
 
 namespace StreamCore.Cli;
 
-/// <summary><c>streamcore updates [FILE|-]</c>: prints the typed updates as JSON lines; exit codes as <c>assemble</c>.</summary>
+/// <summary><c>streamcore updates [FILE|-] [--protocol P] [--cumulative-content]</c>: prints the typed updates as JSON lines; exit codes as <c>assemble</c>.</summary>
 internal static class UpdatesCommand
 {
-    public static async Task<int> RunAsync(Stream input, Stream output, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(Stream input, Stream output, TextWriter stderr, StreamOptions options, CancellationToken cancellationToken)
     {
-        await using var json = new Utf8JsonWriter(output, ChatCompletionResult.CreateWriterOptions());
-        ChatCompletionResult? result = null;
+        await using var json = new Utf8JsonWriter(output, StreamResult.CreateWriterOptions());
+        StreamResult? result = null;
         try
         {
-            await foreach (ChatUpdate update in ChatStream.ReadUpdatesAsync(input, cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (StreamUpdate update in ModelStream.ReadUpdatesAsync(input, options, cancellationToken).ConfigureAwait(false))
             {
-                result = update.Completion;
+                result = update.Result;
                 Write(json, update);
                 json.Flush();
                 output.WriteByte((byte)'\n');
                 json.Reset();
             }
         }
-        catch (ChatStreamFormatException e)
+        catch (StreamFormatException e)
         {
             await stderr.WriteLineAsync($"streamcore: malformed stream: {e.Message}").ConfigureAwait(false);
-            e.PartialResult?.Dispose();
+            e.PartialResult.Dispose();
             return AssembleCommand.ExitMalformed;
         }
         finally
@@ -42,25 +41,31 @@ internal static class UpdatesCommand
         }
     }
 
-    private static void Write(Utf8JsonWriter json, ChatUpdate update)
+    /// <summary>One update as a JSON object: its kind, where it belongs, and what it carries.</summary>
+    public static void Write(Utf8JsonWriter json, StreamUpdate update)
     {
         json.WriteStartObject();
         json.WriteString("kind"u8, JsonNamingPolicy.CamelCase.ConvertName(update.Kind.ToString()));
-        if (update.ChoiceIndex >= 0)
+        if (update.ItemIndex >= 0)
         {
-            json.WriteNumber("choice"u8, update.ChoiceIndex);
+            json.WriteNumber("index"u8, update.ItemIndex);
         }
 
-        if (update.ToolCall is ChatToolCall call)
+        if (update.PartIndex >= 0)
+        {
+            json.WriteNumber("part"u8, update.PartIndex);
+        }
+
+        if (update.ToolCall is ToolCall call)
         {
             json.WriteNumber("toolCall"u8, call.Position);
-            if (update.Kind != ChatUpdateKind.ToolCallArgumentsDelta)
+            if (update.Kind != StreamUpdateKind.ToolCallArgumentsDelta)
             {
                 json.WriteString("id"u8, call.Id);
                 json.WriteString("name"u8, call.Name);
             }
 
-            if (update.Kind == ChatUpdateKind.ToolCallCompleted)
+            if (update.Kind == StreamUpdateKind.ToolCallCompleted)
             {
                 json.WriteString("arguments"u8, call.Arguments);
                 json.WriteString("argumentsStatus"u8, JsonNamingPolicy.CamelCase.ConvertName(call.ArgumentsStatus.ToString()));
@@ -69,23 +74,40 @@ internal static class UpdatesCommand
 
         switch (update.Kind)
         {
-            case ChatUpdateKind.ContentDelta or ChatUpdateKind.RefusalDelta or ChatUpdateKind.ReasoningDelta or ChatUpdateKind.ToolCallArgumentsDelta:
+            case StreamUpdateKind.ContentDelta or StreamUpdateKind.RefusalDelta or StreamUpdateKind.ReasoningDelta or StreamUpdateKind.ToolCallArgumentsDelta:
                 json.WriteString("text"u8, update.Utf8Text.Span);
+                if (update.IsReplacement)
+                {
+                    json.WriteBoolean("replaces"u8, true);
+                }
+
                 break;
-            case ChatUpdateKind.ChoiceFinished:
-                json.WriteString("finishReason"u8, update.FinishReason);
+            case StreamUpdateKind.Stop:
+                json.WriteString("stop"u8, JsonNamingPolicy.CamelCase.ConvertName(update.StopKind.ToString()));
+                json.WriteString("reason"u8, update.StopReason);
                 break;
-            case ChatUpdateKind.Usage or ChatUpdateKind.ProviderError:
-                json.WritePropertyName("json"u8);
-                json.WriteRawValue(update.Json.Span, skipInputValidation: true);
+            case StreamUpdateKind.UnknownEvent:
+                json.WriteString("event"u8, update.Utf8EventName.Span);
+                WriteJson(json, update);
                 break;
-            case ChatUpdateKind.End:
-                json.WriteString("status"u8, JsonNamingPolicy.CamelCase.ConvertName(update.Completion.Status.ToString()));
+            case StreamUpdateKind.End:
+                json.WriteString("protocol"u8, JsonNamingPolicy.CamelCase.ConvertName(update.Result.Protocol.ToString()));
+                json.WriteString("status"u8, JsonNamingPolicy.CamelCase.ConvertName(update.Result.Status.ToString()));
                 break;
             default:
+                WriteJson(json, update);
                 break;
         }
 
         json.WriteEndObject();
+    }
+
+    private static void WriteJson(Utf8JsonWriter json, StreamUpdate update)
+    {
+        if (!update.Json.IsEmpty)
+        {
+            json.WritePropertyName("json"u8);
+            json.WriteRawValue(update.Json.Span, skipInputValidation: true);
+        }
     }
 }

@@ -14,8 +14,9 @@ public readonly struct StreamUpdate
     private readonly ReadOnlyMemory<byte> _data;
     private readonly ReadOnlyMemory<byte> _eventName;
 
-    internal StreamUpdate(StreamUpdateKind kind, StreamResult result, int itemIndex, int partIndex, ToolCall? toolCall, ReadOnlyMemory<byte> data, StopKind stopKind, string? stopReason, ReadOnlyMemory<byte> eventName)
+    internal StreamUpdate(StreamUpdateKind kind, StreamResult result, int itemIndex, int partIndex, ToolCall? toolCall, ReadOnlyMemory<byte> data, StopKind stopKind, string? stopReason, ReadOnlyMemory<byte> eventName, bool isReplacement)
     {
+        IsReplacement = isReplacement;
         Kind = kind;
         Result = result;
         ItemIndex = itemIndex;
@@ -55,6 +56,15 @@ public readonly struct StreamUpdate
     /// <summary>For <see cref="StreamUpdateKind.UnknownEvent"/>: the event's name (the SSE event name, else the data's <c>type</c>). Valid until the next update.</summary>
     public ReadOnlyMemory<byte> Utf8EventName => _eventName;
 
+    /// <summary>
+    /// For text deltas: whether <see cref="Utf8Text"/> replaces all the text announced before for this
+    /// item and part, instead of adding to it. It happens when a final value does not extend what the
+    /// deltas built (a Responses <c>.done</c> that the deltas did not add up to, an Aitronos full text),
+    /// and with cumulative chat content (<see cref="StreamOptions.CumulativeContent"/>) whose new value
+    /// does not extend the previous one. Consumers that join deltas start over here.
+    /// </summary>
+    public bool IsReplacement { get; }
+
     /// <summary>For <see cref="StreamUpdateKind.Stop"/>: the stop kind.</summary>
     public StopKind StopKind { get; }
 
@@ -73,7 +83,7 @@ public readonly struct StreamUpdate
     public string GetEventName() => Encoding.UTF8.GetString(_eventName.Span);
 
     /// <summary>A copy whose bytes are its own, safe to keep after the next update. Allocates.</summary>
-    public StreamUpdate Detach() => new(Kind, Result, ItemIndex, PartIndex, ToolCall, Own(_data), StopKind, StopReason, Own(_eventName));
+    public StreamUpdate Detach() => new(Kind, Result, ItemIndex, PartIndex, ToolCall, Own(_data), StopKind, StopReason, Own(_eventName), IsReplacement);
 
     /// <inheritdoc/>
     public override string ToString() => Kind switch

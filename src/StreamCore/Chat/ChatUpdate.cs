@@ -31,6 +31,13 @@ public readonly struct ChatUpdate
     /// <summary>For <see cref="ChatUpdateKind.Usage"/>, <see cref="ChatUpdateKind.ProviderError"/> and <see cref="ChatUpdateKind.AnnotationAdded"/>: the object as raw UTF-8 JSON. Else empty. Valid until the next update.</summary>
     public ReadOnlyMemory<byte> Json => Update.Json;
 
+    /// <summary>
+    /// For content deltas: whether <see cref="Utf8Text"/> replaces the content announced before instead
+    /// of adding to it (cumulative content, <see cref="StreamOptions.CumulativeContent"/>, whose new value
+    /// does not extend the previous one).
+    /// </summary>
+    public bool IsReplacement => Update.IsReplacement;
+
     /// <summary>For <see cref="ChatUpdateKind.ChoiceFinished"/>: the finish reason that arrived (the last one announced is the result's).</summary>
     public string? FinishReason => Update.Kind == StreamUpdateKind.Stop ? Update.StopReason : null;
 

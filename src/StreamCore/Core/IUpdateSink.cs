@@ -13,8 +13,12 @@ internal interface IUpdateSink
     /// <summary>Whether updates are wanted; a constant per implementation, so the JIT removes dead branches.</summary>
     bool IsEnabled { get; }
 
-    /// <summary>A text delta: escaped JSON string content (as it arrived between the quotes).</summary>
-    void OnText(StreamResult owner, StreamUpdateKind kind, int item, int part, ReadOnlySpan<byte> escaped, int offset);
+    /// <summary>
+    /// A text delta: escaped JSON string content (as it arrived between the quotes). With
+    /// <paramref name="replaces"/>, the text replaces everything announced before for that item and
+    /// part instead of adding to it (a final value that the deltas did not add up to, cumulative content).
+    /// </summary>
+    void OnText(StreamResult owner, StreamUpdateKind kind, int item, int part, ReadOnlySpan<byte> escaped, int offset, bool replaces = false);
 
     /// <summary>A tool call started, got an arguments fragment (unescaped text), or completed.</summary>
     void OnToolCall(StreamResult owner, StreamUpdateKind kind, int item, ToolCallState call, ReadOnlySpan<byte> unescapedArguments);
@@ -34,7 +38,7 @@ internal readonly struct NoUpdates : IUpdateSink
 {
     public bool IsEnabled => false;
 
-    public void OnText(StreamResult owner, StreamUpdateKind kind, int item, int part, ReadOnlySpan<byte> escaped, int offset)
+    public void OnText(StreamResult owner, StreamUpdateKind kind, int item, int part, ReadOnlySpan<byte> escaped, int offset, bool replaces = false)
     {
     }
 

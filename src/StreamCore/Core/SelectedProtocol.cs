@@ -1,6 +1,9 @@
 using System;
 using System.Diagnostics;
+using StreamCore.Aitronos;
+using StreamCore.Anthropic;
 using StreamCore.Chat;
+using StreamCore.Responses;
 
 namespace StreamCore.Core;
 
@@ -44,8 +47,15 @@ internal readonly struct SelectedProtocol(ProtocolSelection selection) : IProtoc
             case StreamProtocol.ChatCompletions:
                 ChatEvents.Process((CompletionState)state, eventType, data, eventNumber, ref sink);
                 break;
+            case StreamProtocol.Responses:
+                ResponsesEvents.Process((ResponsesState)state, eventType, data, eventNumber, ref sink);
+                break;
+            case StreamProtocol.AnthropicMessages:
+                AnthropicEvents.Process((AnthropicState)state, eventType, data, eventNumber, ref sink);
+                break;
             default:
-                throw new NotSupportedException($"{selection.Protocol} streams are not read yet.");
+                AitronosEvents.Process((AitronosState)state, eventType, data, eventNumber, ref sink);
+                break;
         }
     }
 
@@ -58,8 +68,15 @@ internal readonly struct SelectedProtocol(ProtocolSelection selection) : IProtoc
             case StreamProtocol.ChatCompletions:
                 ChatEvents.Finish((CompletionState)state, ref sink);
                 break;
+            case StreamProtocol.Responses:
+                ResponsesEvents.Finish((ResponsesState)state, ref sink);
+                break;
+            case StreamProtocol.AnthropicMessages:
+                AnthropicEvents.Finish((AnthropicState)state, ref sink);
+                break;
             default:
-                throw new NotSupportedException($"{selection.Protocol} streams are not read yet.");
+                AitronosEvents.Finish((AitronosState)state, ref sink);
+                break;
         }
     }
 }
@@ -91,7 +108,10 @@ internal sealed class ProtocolSelection
         AssemblyState state = protocol switch
         {
             StreamProtocol.ChatCompletions => new CompletionState(_options),
-            _ => throw new NotSupportedException($"{protocol} streams are not read yet."),
+            StreamProtocol.Responses => new ResponsesState(_options),
+            StreamProtocol.AnthropicMessages => new AnthropicState(_options),
+            StreamProtocol.Aitronos => new AitronosState(_options),
+            _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "not a protocol"),
         };
         state.Result.EventCount = LastEventNumber;
         Protocol = protocol;

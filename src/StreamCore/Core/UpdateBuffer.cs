@@ -26,7 +26,7 @@ internal sealed class UpdateBuffer : IDisposable
             Debug.Assert(_owner is not null, "an update was added, so its owner is known");
             ref readonly Entry entry = ref _items[index];
             ToolCall? call = entry.Call is null ? null : _owner.GetView(entry.Call);
-            return new StreamUpdate(entry.Kind, _owner, entry.Item, entry.Part, call, entry.Data, entry.StopKind, entry.Reason, entry.Name);
+            return new StreamUpdate(entry.Kind, _owner, entry.Item, entry.Part, call, entry.Data, entry.StopKind, entry.Reason, entry.Name, entry.Replaces);
         }
     }
 
@@ -40,7 +40,7 @@ internal sealed class UpdateBuffer : IDisposable
     }
 
     public void Add(StreamResult owner, StreamUpdateKind kind, int item, int part = -1, ToolCallState? call = null, ReadOnlyMemory<byte> data = default,
-        StopKind stopKind = StopKind.None, string? reason = null, ReadOnlyMemory<byte> name = default)
+        StopKind stopKind = StopKind.None, string? reason = null, ReadOnlyMemory<byte> name = default, bool replaces = false)
     {
         if (Count == _items.Length)
         {
@@ -48,7 +48,7 @@ internal sealed class UpdateBuffer : IDisposable
         }
 
         _owner = owner;
-        _items[Count++] = new Entry(kind, item, part, call, data, stopKind, reason, name);
+        _items[Count++] = new Entry(kind, item, part, call, data, stopKind, reason, name, replaces);
     }
 
     /// <summary>The unescaped text of a string value at <paramref name="offset"/> in the event.</summary>
@@ -100,7 +100,7 @@ internal sealed class UpdateBuffer : IDisposable
         return own;
     }
 
-    private readonly record struct Entry(StreamUpdateKind Kind, int Item, int Part, ToolCallState? Call, ReadOnlyMemory<byte> Data, StopKind StopKind, string? Reason, ReadOnlyMemory<byte> Name);
+    private readonly record struct Entry(StreamUpdateKind Kind, int Item, int Part, ToolCallState? Call, ReadOnlyMemory<byte> Data, StopKind StopKind, string? Reason, ReadOnlyMemory<byte> Name, bool Replaces);
 }
 
 /// <summary>The sink of the update paths: turns parser callbacks into entries of an <see cref="UpdateBuffer"/>.</summary>
@@ -108,8 +108,8 @@ internal readonly struct CollectUpdates(UpdateBuffer buffer) : IUpdateSink
 {
     public bool IsEnabled => true;
 
-    public void OnText(StreamResult owner, StreamUpdateKind kind, int item, int part, ReadOnlySpan<byte> escaped, int offset)
-        => buffer.Add(owner, kind, item, part, data: buffer.Text(escaped, offset));
+    public void OnText(StreamResult owner, StreamUpdateKind kind, int item, int part, ReadOnlySpan<byte> escaped, int offset, bool replaces = false)
+        => buffer.Add(owner, kind, item, part, data: buffer.Text(escaped, offset), replaces: replaces);
 
     public void OnToolCall(StreamResult owner, StreamUpdateKind kind, int item, ToolCallState call, ReadOnlySpan<byte> unescapedArguments)
         => buffer.Add(owner, kind, item, call: call, data: unescapedArguments.IsEmpty ? default : buffer.Bytes(unescapedArguments, -1));

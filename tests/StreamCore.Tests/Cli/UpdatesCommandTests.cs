@@ -36,14 +36,14 @@ public class UpdatesCommandTests
         Assert.Equal(string.Empty, errors);
         Assert.Equal(
             [
-                """{"kind":"contentDelta","choice":0,"text":"Hi é"}""",
-                """{"kind":"toolCallStarted","choice":0,"toolCall":0,"id":"call_1","name":"f"}""",
-                """{"kind":"toolCallArgumentsDelta","choice":0,"toolCall":0,"text":"{\"a\":"}""",
-                """{"kind":"toolCallArgumentsDelta","choice":0,"toolCall":0,"text":"1}"}""",
-                """{"kind":"toolCallCompleted","choice":0,"toolCall":0,"id":"call_1","name":"f","arguments":"{\"a\":1}","argumentsStatus":"valid"}""",
-                """{"kind":"choiceFinished","choice":0,"finishReason":"tool_calls"}""",
+                """{"kind":"contentDelta","index":0,"text":"Hi é"}""",
+                """{"kind":"toolCallStarted","index":0,"toolCall":0,"id":"call_1","name":"f"}""",
+                """{"kind":"toolCallArgumentsDelta","index":0,"toolCall":0,"text":"{\"a\":"}""",
+                """{"kind":"toolCallArgumentsDelta","index":0,"toolCall":0,"text":"1}"}""",
+                """{"kind":"toolCallCompleted","index":0,"toolCall":0,"id":"call_1","name":"f","arguments":"{\"a\":1}","argumentsStatus":"valid"}""",
+                """{"kind":"stop","index":0,"stop":"toolCalls","reason":"tool_calls"}""",
                 """{"kind":"usage","json":{"total_tokens":9}}""",
-                """{"kind":"end","status":"complete"}""",
+                """{"kind":"end","protocol":"chatCompletions","status":"complete"}""",
             ],
             lines);
         Assert.All(lines, l => JsonNode.Parse(l));
@@ -54,7 +54,7 @@ public class UpdatesCommandTests
     {
         (int exit, string[] lines, string errors) = await RunAsync("data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\n");
         Assert.Equal(3, exit);
-        Assert.Equal("""{"kind":"end","status":"incomplete"}""", lines[^1]);
+        Assert.Equal("""{"kind":"end","protocol":"chatCompletions","status":"incomplete"}""", lines[^1]);
         Assert.Contains("incomplete", errors, StringComparison.Ordinal);
     }
 
@@ -63,7 +63,7 @@ public class UpdatesCommandTests
     {
         (int exit, string[] lines, _) = await RunAsync("event: error\ndata: {\"error\":{\"code\":\"x\"}}\n\n");
         Assert.Equal(4, exit);
-        Assert.Equal(["""{"kind":"providerError","json":{"code":"x"}}""", """{"kind":"end","status":"failed"}"""], lines);
+        Assert.Equal(["""{"kind":"providerError","json":{"code":"x"}}""", """{"kind":"end","protocol":"chatCompletions","status":"failed"}"""], lines);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public class UpdatesCommandTests
     {
         (int exit, string[] lines, string errors) = await RunAsync("data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\ndata: nope\n\n");
         Assert.Equal(2, exit);
-        Assert.Equal(["""{"kind":"contentDelta","choice":0,"text":"x"}"""], lines);
+        Assert.Equal(["""{"kind":"contentDelta","index":0,"text":"x"}"""], lines);
         Assert.Contains("event 2", errors, StringComparison.Ordinal);
     }
 
