@@ -21,7 +21,6 @@ namespace StreamCore;
 public sealed class StreamAssembler : IDisposable
 {
     private readonly PushCore<SelectedProtocol, StreamUpdate, AsStreamUpdate> _core;
-    private bool _completed;
 
     /// <summary>Creates an assembler.</summary>
     /// <param name="options">The protocol (detected by default) and limits; the defaults are safe for untrusted peers.</param>
@@ -38,31 +37,26 @@ public sealed class StreamAssembler : IDisposable
     /// <summary>Whether the protocol's end, a provider error or malformed input ended the stream (later input is ignored).</summary>
     public bool IsEnded => _core.IsEnded;
 
-    /// <summary>The updates, when the assembler was created with <c>publishUpdates</c>; completed by <see cref="Complete"/>.</summary>
+    /// <summary>
+    /// The updates, when the assembler was created with <c>publishUpdates</c>; completed by
+    /// <see cref="Complete"/>. A consumer on another task owns each update's bytes (they are copies).
+    /// The <see cref="StreamUpdate.Result"/> they carry is being assembled by the appending thread: read
+    /// it there, or after the <see cref="StreamUpdateKind.End"/> update, not while events are appended.
+    /// </summary>
     public ChannelReader<StreamUpdate> Updates => _core.Updates;
 
     /// <summary>Appends one server-sent event: its type (<c>message</c> when it had none) and data.</summary>
     /// <exception cref="StreamFormatException">The data is malformed for the protocol, or a limit was exceeded.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="Complete"/> was called.</exception>
     public void AppendEvent(string eventType, ReadOnlySpan<byte> data) => _core.AppendEvent(eventType, data);
 
     /// <summary>Appends the data of one event that had no type (a <c>message</c> event).</summary>
     /// <exception cref="StreamFormatException">The data is malformed for the protocol, or a limit was exceeded.</exception>
     public void AppendData(ReadOnlySpan<byte> data) => _core.AppendEvent(SseEventTypes.Message, data);
 
-    /// <summary>Ends the input and hands over the result with its final status: the caller owns it and disposes it.</summary>
-    public StreamResult Complete()
-    {
-        _completed = true;
-        return _core.Complete();
-    }
+    /// <summary>Ends the input and hands over the result with its final status: the caller owns it and disposes it. Appending afterwards throws.</summary>
+    public StreamResult Complete() => _core.Complete();
 
     /// <summary>Completes the update channel; returns the result's buffers unless <see cref="Complete"/> handed it over.</summary>
-    public void Dispose()
-    {
-        _core.Dispose();
-        if (!_completed)
-        {
-            _core.Protocol.State.Result.Dispose();
-        }
-    }
+    public void Dispose() => _core.Dispose();
 }

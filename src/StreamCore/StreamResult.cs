@@ -23,6 +23,8 @@ namespace StreamCore;
 public abstract class StreamResult : IDisposable
 {
     private bool _disposed;
+    private long _eventCount;
+    private Exception? _transportException;
 
     private protected StreamResult(AssemblyState state) => State = state;
 
@@ -80,10 +82,31 @@ public abstract class StreamResult : IDisposable
     public ReadOnlyMemory<byte> ErrorJson => Copy(ErrorSpan);
 
     /// <summary>The number of events the stream had when it was assembled.</summary>
-    public long EventCount { get; internal set; }
+    public long EventCount
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _eventCount;
+        }
+
+        internal set => _eventCount = value;
+    }
 
     /// <summary>When the transport failed mid-stream (the status is then incomplete), the exception it raised.</summary>
-    public Exception? TransportException { get; internal set; }
+    public Exception? TransportException
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _transportException;
+        }
+
+        internal set => _transportException = value;
+    }
+
+    /// <summary>When the result was created by the provider, or null when the stream did not say.</summary>
+    public virtual DateTimeOffset? CreatedAt => null;
 
     internal AssemblyState State { get; }
 

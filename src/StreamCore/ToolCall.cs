@@ -38,7 +38,7 @@ public class ToolCall
     public string? Name => Live.Name.IsEmpty ? null : _name.Get(_state.Name.Span);
 
     /// <summary>The arguments as JSON text (a custom tool's free-form input as it arrived): every fragment joined, or the final value that replaced them; empty when none arrived.</summary>
-    public string Arguments => _arguments.Get(Live.Arguments.Span);
+    public string Arguments => _arguments.Get(Live.Arguments.Span, _state.ArgumentsVersion);
 
     /// <summary>Whether the arguments received so far are valid JSON, a valid prefix, or invalid: known without re-parsing.</summary>
     public JsonTextStatus ArgumentsStatus => Live.Validator.Status;

@@ -46,7 +46,7 @@ public sealed class ChatChoice
 
             if (content.Kind == MemberKind.Text)
             {
-                return _content.Get(content.Value.Span);
+                return _content.Get(content.Value.Span, _state.ContentVersion);
             }
 
             var text = new StringBuilder();
@@ -75,24 +75,36 @@ public sealed class ChatChoice
         }
     }
 
-    /// <summary>The reasoning text (<c>reasoning_content</c>, else <c>reasoning</c>), or null.</summary>
+    /// <summary>
+    /// The reasoning text, or null when none arrived: <c>reasoning_content</c> (DeepSeek, Qwen, vLLM),
+    /// <c>reasoning</c> (Groq, OpenRouter) and the text of <c>thinking</c> content parts (Mistral). A
+    /// stream uses one of them; were there several, each is joined whole, in that order.
+    /// </summary>
     public string? Reasoning
     {
         get
         {
-            // reasoning_content (DeepSeek, Qwen, vLLM) first, then reasoning (Groq, OpenRouter).
-            MergedMember? member = Live.Message.Find(MemberNames.ReasoningContent);
-            if (member is not { Kind: MemberKind.Text or MemberKind.Identity })
+            MergedMember? content = Live.Message.Find(MemberNames.ReasoningContent);
+            MergedMember? reasoning = _state.Message.Find(MemberNames.Reasoning);
+            bool hasContent = content is { Kind: MemberKind.Text or MemberKind.Identity };
+            bool hasReasoning = reasoning is { Kind: MemberKind.Text or MemberKind.Identity };
+            string? thinking = GetThinkingText();
+            if (thinking is null && hasContent != hasReasoning)
             {
-                member = Live.Message.Find(MemberNames.Reasoning);
+                return _reasoning.Get((hasContent ? content : reasoning)!.Value.Span);
             }
 
-            return member is { Kind: MemberKind.Text or MemberKind.Identity } ? _reasoning.Get(member.Value.Span) : null;
+            if (thinking is null && !hasContent)
+            {
+                return null;
+            }
+
+            return string.Concat(hasContent ? JsonText.ToString(content!.Value.Span) : null, hasReasoning ? JsonText.ToString(reasoning!.Value.Span) : null, thinking);
         }
     }
 
     /// <summary>The finish reason (last non-empty), or null while the choice is unfinished.</summary>
-    public string? FinishReason => Live.HasFinishReason ? _finishReason.Get(_state.FinishReason.Span) : null;
+    public string? FinishReason => Live.HasFinishReason ? _finishReason.Get(_state.FinishReason.Span, _state.FinishReasonVersion) : null;
 
     /// <summary>The tool calls, in order of first appearance.</summary>
     public IReadOnlyList<ChatToolCall> ToolCalls
@@ -115,11 +127,14 @@ public sealed class ChatChoice
         }
     }
 
-    /// <summary>The legacy <c>function_call</c>'s name, or null.</summary>
-    public string? FunctionCallName => GetFunctionCallText("name"u8);
+    /// <summary>The legacy <c>function_call</c>, as a tool call (name, arguments and their validity), or null when none arrived.</summary>
+    public ChatToolCall? FunctionCall => Live.FunctionCall is ToolCallState call ? (ChatToolCall)_owner.GetView(call) : null;
 
-    /// <summary>The legacy <c>function_call</c>'s arguments, or null.</summary>
-    public string? FunctionCallArguments => GetFunctionCallText("arguments"u8);
+    /// <summary>The legacy <c>function_call</c>'s name, or null.</summary>
+    public string? FunctionCallName => FunctionCall?.Name;
+
+    /// <summary>The legacy <c>function_call</c>'s arguments, or null when none arrived.</summary>
+    public string? FunctionCallArguments => FunctionCall is { } call && Live.FunctionCall!.HasArguments ? call.Arguments : null;
 
     private ChoiceState Live
     {
@@ -141,21 +156,46 @@ public sealed class ChatChoice
         return member is { Kind: MemberKind.Text or MemberKind.Identity } ? JsonText.ToString(member.Value.Span) : null;
     }
 
+    /// <summary>The text of the <c>thinking</c> content parts (a string, or <c>text</c> parts of their own), or null when there are none.</summary>
+    private string? GetThinkingText()
+    {
+        MergedMember? content = _state.Message.Find(MemberNames.Content);
+        if (content is not { Kind: MemberKind.PartArray })
+        {
+            return null;
+        }
+
+        StringBuilder? text = null;
+        foreach (MergedObject part in content.Items ?? [])
+        {
+            if (part.IsRawValue || !part.GetText("type"u8).SequenceEqual("thinking"u8) || part.Find("thinking"u8) is not MergedMember thinking)
+            {
+                continue;
+            }
+
+            text ??= new StringBuilder();
+            if (thinking.Kind == MemberKind.Text)
+            {
+                text.Append(JsonText.ToString(thinking.Value.Span));
+                continue;
+            }
+
+            foreach (MergedObject nested in thinking.Items ?? [])
+            {
+                if (!nested.IsRawValue && nested.GetText("type"u8).SequenceEqual("text"u8))
+                {
+                    text.Append(JsonText.ToString(nested.GetText("text"u8)));
+                }
+            }
+        }
+
+        return text?.ToString();
+    }
+
     private string? GetIdentity(byte[] name, ref TextCache cache)
     {
         MergedMember? member = Live.Message.Find(name);
         return member is { Kind: MemberKind.Identity or MemberKind.Text } ? cache.Get(member.Value.Span) : null;
     }
 
-    private string? GetFunctionCallText(ReadOnlySpan<byte> name)
-    {
-        MergedMember? call = Live.Message.Find(MemberNames.FunctionCall);
-        if (call is not { Kind: MemberKind.Object })
-        {
-            return null;
-        }
-
-        MergedMember? member = call.Object.Find(name);
-        return member is { Kind: MemberKind.Text or MemberKind.Identity } ? JsonText.ToString(member.Value.Span) : null;
-    }
 }

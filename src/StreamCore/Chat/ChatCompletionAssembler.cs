@@ -38,26 +38,32 @@ public sealed class ChatCompletionAssembler : IDisposable
     /// <summary>Whether <c>[DONE]</c> or a provider error ended the stream (later input is ignored).</summary>
     public bool IsEnded => _core.IsEnded;
 
-    /// <summary>The updates, when the assembler was created with <c>publishUpdates</c>; completed by <see cref="Complete"/>.</summary>
+    /// <summary>
+    /// The updates, when the assembler was created with <c>publishUpdates</c>; completed by
+    /// <see cref="Complete"/>. A consumer on another task owns each update's bytes (they are copies).
+    /// The <see cref="ChatUpdate.Completion"/> they carry is being assembled by the appending thread: read
+    /// it there, or after the <see cref="ChatUpdateKind.End"/> update, not while chunks are appended.
+    /// </summary>
     public ChannelReader<ChatUpdate> Updates => _core.Updates;
 
     /// <summary>Appends one chunk: the data of one <c>message</c> event (<c>[DONE]</c> and empty data are understood too).</summary>
     /// <exception cref="ChatStreamFormatException">The data is not a JSON object of the chunk shape, or a limit was exceeded.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="Complete"/> was called.</exception>
     public void AppendChunk(ReadOnlySpan<byte> json) => _core.AppendEvent(SseEventTypes.Message, json);
 
     /// <summary>Appends one server-sent event: its type (<c>message</c>, <c>error</c>, <c>ping</c>, ...) and data.</summary>
     /// <exception cref="ChatStreamFormatException">The data is not a JSON object of the chunk shape, or a limit was exceeded.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="Complete"/> was called.</exception>
     public void AppendEvent(string eventType, ReadOnlySpan<byte> data) => _core.AppendEvent(eventType, data);
 
-    /// <summary>Ends the input and returns the result with its final status.</summary>
+    /// <summary>
+    /// Ends the input and hands over the result with its final status: the caller owns it and disposes
+    /// it (disposing the assembler afterwards leaves it alone). Appending afterwards throws.
+    /// </summary>
     public ChatCompletionResult Complete() => (ChatCompletionResult)_core.Complete();
 
-    /// <summary>Disposes the result (returning its pooled buffers) and completes the update channel.</summary>
-    public void Dispose()
-    {
-        _core.Dispose();
-        Result.Dispose();
-    }
+    /// <summary>Completes the update channel; returns the result's buffers unless <see cref="Complete"/> handed it over.</summary>
+    public void Dispose() => _core.Dispose();
 }
 
 /// <summary>Yields chat updates: the chat-typed face of each <see cref="StreamUpdate"/>.</summary>

@@ -51,6 +51,12 @@ public sealed class ChatCompletionResult : StreamResult
         }
     }
 
+    /// <summary>The creation time (<see cref="Created"/>), or null.</summary>
+    public override DateTimeOffset? CreatedAt => Created is long seconds && seconds is >= UnixSecondsMin and <= UnixSecondsMax ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+
+    private const long UnixSecondsMin = -62_135_596_800; // DateTimeOffset.MinValue
+    private const long UnixSecondsMax = 253_402_300_799; // DateTimeOffset.MaxValue
+
     /// <summary>The system fingerprint (last non-empty), or null.</summary>
     public string? SystemFingerprint => GetText(MemberNames.SystemFingerprint);
 
@@ -86,8 +92,20 @@ public sealed class ChatCompletionResult : StreamResult
     /// <summary>The first choice's reasoning (<see cref="ChatChoice.Reasoning"/>), or null.</summary>
     public override string? Reasoning => FirstChoice?.Reasoning;
 
-    /// <summary>The first choice's tool calls.</summary>
-    public override IReadOnlyList<ToolCall> ToolCalls => FirstChoice?.ToolCalls ?? [];
+    /// <summary>The first choice's tool calls, and its legacy <c>function_call</c> after them.</summary>
+    public override IReadOnlyList<ToolCall> ToolCalls
+    {
+        get
+        {
+            ChatChoice? first = FirstChoice;
+            if (first?.FunctionCall is not ChatToolCall legacy)
+            {
+                return first?.ToolCalls ?? [];
+            }
+
+            return [.. first.ToolCalls, legacy];
+        }
+    }
 
     /// <summary>The first choice's finish reason, or null.</summary>
     public override string? StopReason => FirstChoice?.FinishReason;
@@ -101,7 +119,7 @@ public sealed class ChatCompletionResult : StreamResult
         }
     }
 
-    private protected override ReadOnlySpan<byte> UsageSpan => GetRaw(MemberNames.Usage);
+    private protected override ReadOnlySpan<byte> UsageSpan => Completion.Usage is { Kind: MemberKind.Raw } usage ? usage.Value.Span : default;
 
     private protected override ReadOnlySpan<byte> ErrorSpan => GetRaw(MemberNames.Error);
 

@@ -26,14 +26,15 @@ internal static class ChatCompletionWriter
         WriteMemberOrNull(writer, "model"u8, top.Find(MemberNames.Model));
 
         writer.WriteStartArray("choices"u8);
+        ChoiceState? lifted = state.UsageLifted ? state.UsageChoice : null;
         foreach (ChoiceState choice in state.Choices)
         {
-            WriteChoice(writer, choice, camel);
+            WriteChoice(writer, choice, camel, liftedUsage: ReferenceEquals(choice, lifted));
         }
 
         writer.WriteEndArray();
 
-        WriteIfPresent(writer, "usage"u8, top.Find(MemberNames.Usage));
+        WriteIfPresent(writer, "usage"u8, lifted is null ? top.Find(MemberNames.Usage) : state.Usage);
         WriteIfPresent(writer, camel ? "systemFingerprint"u8 : "system_fingerprint"u8, top.Find(MemberNames.SystemFingerprint));
         WriteIfPresent(writer, camel ? "serviceTier"u8 : "service_tier"u8, top.Find(MemberNames.ServiceTier));
         foreach (MergedMember member in top.Members)
@@ -47,7 +48,7 @@ internal static class ChatCompletionWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteChoice(Utf8JsonWriter writer, ChoiceState choice, bool camel)
+    private static void WriteChoice(Utf8JsonWriter writer, ChoiceState choice, bool camel, bool liftedUsage)
     {
         writer.WriteStartObject();
         writer.WriteNumber("index"u8, choice.Index);
@@ -62,6 +63,10 @@ internal static class ChatCompletionWriter
             if (member.Kind == MemberKind.ToolCalls)
             {
                 WriteToolCalls(writer, choice.ToolCalls, camel);
+            }
+            else if (member.Kind == MemberKind.FunctionCall)
+            {
+                WriteFunctionCall(writer, choice.FunctionCall!);
             }
             else if (!IsOneOf(member.Name, MemberNames.Role, MemberNames.Content, MemberNames.Refusal))
             {
@@ -85,7 +90,13 @@ internal static class ChatCompletionWriter
 
         if (choice.ExtrasIfAny is not null)
         {
-            WriteMembers(writer, choice.ExtrasIfAny);
+            foreach (MergedMember member in choice.ExtrasIfAny.Members)
+            {
+                if (!liftedUsage || !ReferenceEquals(member.Name, MemberNames.Usage))
+                {
+                    WriteMember(writer, member.Name, member);
+                }
+            }
         }
 
         writer.WriteEndObject();
@@ -132,6 +143,21 @@ internal static class ChatCompletionWriter
         {
             ArrayPool<byte>.Shared.Return(array);
         }
+    }
+
+    private static void WriteFunctionCall(Utf8JsonWriter writer, ToolCallState call)
+    {
+        writer.WriteStartObject("function_call"u8);
+        writer.WritePropertyName("name"u8);
+        WriteEscapedStringOrNull(writer, call.Name.Span);
+        writer.WritePropertyName("arguments"u8);
+        WriteEscapedString(writer, call.Arguments.Span);
+        if (call.FunctionExtras is not null)
+        {
+            WriteMembers(writer, call.FunctionExtras);
+        }
+
+        writer.WriteEndObject();
     }
 
     private static void WriteToolCalls(Utf8JsonWriter writer, List<ToolCallState> calls, bool camel)

@@ -21,7 +21,8 @@ internal static class ChoiceParser
     internal const int MaxDeferredMembers = 8;
 
     /// <summary>Merges members held back until the choice was known, in the order they arrived.</summary>
-    internal static void MergeDeferred(ReadOnlySpan<DeferredMember> deferred, ReadOnlySpan<byte> json, ChoiceState choice)
+    internal static void MergeDeferred<TSink>(ReadOnlySpan<DeferredMember> deferred, ReadOnlySpan<byte> json, CompletionState state, ChoiceState choice, ref TSink sink)
+        where TSink : struct, IUpdateSink
     {
         foreach (DeferredMember member in deferred)
         {
@@ -31,10 +32,28 @@ internal static class ChoiceParser
             {
                 choice.Extras.GetOrAdd(name, MemberKind.Null);
             }
+            else if (name.SequenceEqual("usage"u8))
+            {
+                MergeChoiceUsage(raw, state.SpanOffset + member.ValueStart, state, choice, ref sink);
+            }
             else
             {
                 SetRaw(choice.Extras.GetOrAdd(name, MemberKind.Raw), raw);
             }
+        }
+    }
+
+    // "A stream that sends no top-level usage but a usage object inside a choice (WorkflowAI puts it in
+    // its final choice) has that as its usage: it is written at the top level, not in the choice."
+    // Kept in the choice's members, in its place, and lifted by the writer when no top-level usage came.
+    private static void MergeChoiceUsage<TSink>(ReadOnlySpan<byte> raw, int offset, CompletionState state, ChoiceState choice, ref TSink sink)
+        where TSink : struct, IUpdateSink
+    {
+        SetRaw(choice.Extras.GetOrAdd(MemberNames.Usage, MemberKind.Raw, MemberNames.Usage), raw);
+        state.UsageChoice = choice;
+        if (sink.IsEnabled && state.Top.Find(MemberNames.Usage) is not { Kind: MemberKind.Raw })
+        {
+            sink.OnJson(state.Result, StreamUpdateKind.Usage, -1, -1, raw, offset);
         }
     }
 
@@ -130,7 +149,7 @@ internal static class ChoiceParser
                 if (choice is null)
                 {
                     choice = state.GetChoice(index);
-                    MergeDeferred(deferred[..deferredCount], json, choice);
+                    MergeDeferred(deferred[..deferredCount], json, state, choice, ref sink);
                 }
 
                 continue;
@@ -155,11 +174,20 @@ internal static class ChoiceParser
                 }
 
                 choice = state.GetChoice(LocateIndex(reader, json, onObjectStart: false, "choice") ?? 0);
-                MergeDeferred(deferred[..deferredCount], json, choice);
+                MergeDeferred(deferred[..deferredCount], json, state, choice, ref sink);
             }
 
             if (!mergesIntoChoice)
             {
+                if (name.SequenceEqual("usage"u8) && reader.TokenType != JsonTokenType.Null)
+                {
+                    // Reported each time it arrives: a choice holding one is never skipped as repeated.
+                    layout.Repeatable = false;
+                    int start = (int)reader.TokenStartIndex;
+                    MergeChoiceUsage(ReadRaw(ref reader, json), state.SpanOffset + start, state, choice, ref sink);
+                    continue;
+                }
+
                 MergeLastNonNull(ref reader, json, choice.Extras, name);
                 continue;
             }
@@ -206,7 +234,7 @@ internal static class ChoiceParser
         {
             // No index, and nothing that merges into the choice: index 0 gets what there was.
             choice = state.GetChoice(0);
-            MergeDeferred(deferred[..deferredCount], json, choice);
+            MergeDeferred(deferred[..deferredCount], json, state, choice, ref sink);
         }
 
         // Handled after the whole choice object: a finish reason may precede the delta it ends.
@@ -223,24 +251,35 @@ internal static class ChoiceParser
         return layout;
     }
 
-    /// <summary>Marks the choice's tool calls as getting no more fragments.</summary>
+    /// <summary>Marks the choice's tool calls (and its legacy function call) as getting no more fragments.</summary>
     public static void CompleteToolCalls<TSink>(CompletionState state, ChoiceState choice, ref TSink sink)
         where TSink : struct, IUpdateSink
     {
         foreach (ToolCallState call in choice.ToolCalls)
         {
-            if (!call.Completed)
+            Complete(state, choice, call, ref sink);
+        }
+
+        if (choice.FunctionCall is ToolCallState legacy)
+        {
+            Complete(state, choice, legacy, ref sink);
+        }
+    }
+
+    private static void Complete<TSink>(CompletionState state, ChoiceState choice, ToolCallState call, ref TSink sink)
+        where TSink : struct, IUpdateSink
+    {
+        if (!call.Completed)
+        {
+            call.Completed = true;
+            if (sink.IsEnabled)
             {
-                call.Completed = true;
-                if (sink.IsEnabled)
-                {
-                    sink.OnToolCall(state.Result, StreamUpdateKind.ToolCallCompleted, choice.Index, call, default);
-                }
+                sink.OnToolCall(state.Result, StreamUpdateKind.ToolCallCompleted, choice.Index, call, default);
             }
         }
     }
 
-    /// <summary>Returns true when the choice got its first finish reason.</summary>
+    /// <summary>Returns true when the choice's finish reason changed (its first, or another value), which updates announce.</summary>
     internal static bool MergeFinishReason(ref Utf8JsonReader reader, ChoiceState choice)
     {
         // "finish_reason / finishReason: last non-null, non-empty value."
@@ -250,10 +289,15 @@ internal static class ChoiceParser
             return false;
         }
 
-        bool first = !choice.HasFinishReason;
+        if (choice.HasFinishReason && choice.FinishReason.Span.SequenceEqual(reader.ValueSpan))
+        {
+            return false;
+        }
+
         choice.FinishReason.Set(reader.ValueSpan);
         choice.HasFinishReason = true;
-        return first;
+        choice.FinishReasonVersion++;
+        return true;
     }
 
     // "logprobs: content and refusal arrays appended in order; null if never seen."

@@ -17,6 +17,9 @@ internal sealed class ChoiceState
 
     public List<ToolCallState> ToolCalls { get; } = [];
 
+    /// <summary>The legacy <c>function_call</c>, assembled as a tool call, or null when none arrived.</summary>
+    public ToolCallState? FunctionCall { get; set; }
+
     // "the call most recently given that index" (section 7, rule 3), one entry per peer index seen.
     // Created with the first tool call: most choices have none.
     private List<(int Index, ToolCallState Call)>? _callsByPeerIndex;
@@ -25,6 +28,12 @@ internal sealed class ChoiceState
     public PooledByteBuffer FinishReason;
 
     public bool HasFinishReason { get; set; }
+
+    /// <summary>How many times the finish reason changed (the version of its cached string).</summary>
+    public int FinishReasonVersion { get; set; }
+
+    /// <summary>How many times cumulative content replaced the content (the version of its cached string).</summary>
+    public int ContentVersion { get; set; }
 
     /// <summary>Whether a non-null <c>logprobs</c> object arrived.</summary>
     public bool HasLogprobs { get; set; }
@@ -109,6 +118,8 @@ internal sealed class ChoiceState
         {
             call.Dispose();
         }
+
+        FunctionCall?.Dispose();
 
         FinishReason.Dispose();
         LogprobsContent.Dispose();

@@ -32,6 +32,18 @@ internal sealed class CompletionState : AssemblyState
     /// <summary>The choices in ascending order of index.</summary>
     public ReadOnlySpan<ChoiceState> Choices => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_choices);
 
+    /// <summary>The choice that last carried a <c>usage</c> object (WorkflowAI), lifted to the top level when none came there.</summary>
+    public ChoiceState? UsageChoice { get; set; }
+
+    /// <summary>
+    /// The stream's usage: the last top-level usage object, else the last one a choice carried; null
+    /// when none arrived (a top-level <c>usage: null</c> is no usage).
+    /// </summary>
+    public MergedMember? Usage => Top.Find(MemberNames.Usage) is { Kind: MemberKind.Raw } top ? top : UsageChoice?.Extras.Find(MemberNames.Usage);
+
+    /// <summary>Whether the usage written at the top level is the one a choice carried (and so not written in that choice).</summary>
+    public bool UsageLifted => UsageChoice is not null && Top.Find(MemberNames.Usage) is not { Kind: MemberKind.Raw };
+
     /// <summary>Whether <c>[DONE]</c> arrived.</summary>
     public bool DoneSeen { get; set; }
 
@@ -108,6 +120,9 @@ internal sealed class CompletionState : AssemblyState
             ChoiceParser.CompleteToolCalls(this, choice, ref none);
         }
     }
+
+    protected override StreamCanceledException CreateCanceledException(OperationCanceledException cancellation)
+        => new ChatStreamCanceledException(_result, cancellation, cancellation.CancellationToken);
 
     protected override StreamFormatException CreateFormatException(string message, long eventNumber, long offset, Exception? inner)
         => new ChatStreamFormatException(message, eventNumber, offset, _result, inner);

@@ -149,6 +149,88 @@ internal static class ToolCallParser
         }
     }
 
+    // "Legacy function_call: name first non-empty, arguments concatenated." Kept as a tool call of its
+    // own, so that it reports the same updates as tool calls and joins the normalized view.
+    internal static void MergeFunctionCall<TSink>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ChoiceState choice, ref TSink sink)
+        where TSink : struct, IUpdateSink
+    {
+        // One pass records the fragment's parts, as for tool calls: the name may follow the arguments.
+        Utf8JsonReader start = reader;
+        ReadOnlySpan<byte> functionName = default;
+        ReadOnlySpan<byte> arguments = default;
+        bool argumentsAreJson = false;
+        bool hasArguments = false;
+        bool hasExtras = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            ReadOnlySpan<byte> name = GetName(ref reader);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                continue;
+            }
+
+            if (name.SequenceEqual("name"u8) && reader.TokenType == JsonTokenType.String)
+            {
+                functionName = reader.ValueSpan;
+            }
+            else if (name.SequenceEqual("arguments"u8))
+            {
+                hasArguments = true;
+                argumentsAreJson = reader.TokenType != JsonTokenType.String;
+                arguments = argumentsAreJson ? ReadRaw(ref reader, json) : reader.ValueSpan;
+            }
+            else
+            {
+                hasExtras = true;
+                reader.Skip();
+            }
+        }
+
+        // The message lists its members in order of first appearance; the call keeps its place.
+        choice.Message.GetOrAdd(MemberNames.FunctionCall, MemberKind.FunctionCall, MemberNames.FunctionCall);
+        ToolCallState? call = choice.FunctionCall;
+        bool created = call is null;
+        call ??= choice.FunctionCall = new ToolCallState(choice.ToolCalls.Count) { HasFunction = true };
+        if (call.Name.IsEmpty && !functionName.IsEmpty)
+        {
+            call.Name.Set(functionName);
+        }
+
+        if (created && sink.IsEnabled)
+        {
+            sink.OnToolCall(state.Result, StreamUpdateKind.ToolCallStarted, choice.Index, call, default);
+        }
+
+        if (hasArguments)
+        {
+            call.HasArguments = true;
+            call.AppendArguments(arguments, argumentsAreJson, state, choice.Index, ref sink);
+        }
+
+        if (hasExtras)
+        {
+            MergeFunctionCallExtras(start, json, state, call);
+        }
+    }
+
+    // Other members of a legacy function_call merge as a delta's members do.
+    private static void MergeFunctionCallExtras(Utf8JsonReader reader, ReadOnlySpan<byte> json, CompletionState state, ToolCallState call)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            ReadOnlySpan<byte> name = GetName(ref reader);
+            reader.Read();
+            if (name.SequenceEqual("name"u8) || name.SequenceEqual("arguments"u8) || reader.TokenType == JsonTokenType.Null)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            MergeMember(ref reader, json, state, call.FunctionExtras ??= new MergedObject(), name, ArrayRule.Raw, isAudio: false);
+        }
+    }
+
     // Section 7: "Identity of the call a fragment belongs to, in this order".
     internal static ToolCallState RouteToolCall(ChoiceState choice, CompletionState state, int? index, ReadOnlySpan<byte> id, ReadOnlySpan<byte> functionName, out bool created)
     {

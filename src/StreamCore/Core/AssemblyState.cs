@@ -57,6 +57,33 @@ internal abstract class AssemblyState
         }
     }
 
+    /// <summary>
+    /// Marks the stream incomplete because reading it was cancelled (everything received is kept) and
+    /// builds the exception that hands the partial result to the caller.
+    /// </summary>
+    public StreamCanceledException Canceled(OperationCanceledException cancellation)
+    {
+        Ended = true;
+        if (Status == StreamStatus.InProgress)
+        {
+            Status = StreamStatus.Incomplete;
+        }
+
+        CloseOpenParts();
+        return CreateCanceledException(cancellation);
+    }
+
+    /// <summary>Marks a stream whose reader stopped early (a consumer that broke off) incomplete, unless it had ended.</summary>
+    public void Abandon()
+    {
+        Ended = true;
+        if (Status == StreamStatus.InProgress)
+        {
+            Status = StreamStatus.Incomplete;
+            CloseOpenParts();
+        }
+    }
+
     /// <summary>Returns the pooled buffers; the state is not used afterwards.</summary>
     public abstract void Dispose();
 
@@ -64,6 +91,10 @@ internal abstract class AssemblyState
     protected virtual void CloseOpenParts()
     {
     }
+
+    /// <summary>The protocol's cancellation exception (chat has its own type).</summary>
+    protected virtual StreamCanceledException CreateCanceledException(OperationCanceledException cancellation)
+        => new(Result, cancellation, cancellation.CancellationToken);
 
     /// <summary>The protocol's format exception (chat has its own type, for compatibility).</summary>
     protected virtual StreamFormatException CreateFormatException(string message, long eventNumber, long offset, Exception? inner)

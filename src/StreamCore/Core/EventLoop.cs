@@ -43,9 +43,14 @@ internal static class EventLoop
                 protocol.Finish(ref none);
                 return protocol.State.Result;
             }
-            catch (Exception e) when (e is not StreamFormatException)
+            catch (OperationCanceledException e) when (e is not StreamCanceledException)
             {
-                protocol.State.Result.Dispose(); // cancellation or a bug: nobody will see the result, return its buffers
+                // "Stop generating": the partial answer is what the caller needs; it goes with the exception.
+                throw protocol.State.Canceled(e);
+            }
+            catch (Exception e) when (e is not StreamFormatException and not StreamCanceledException)
+            {
+                protocol.State.Result.Dispose(); // a bug: nobody will see the result, return its buffers
                 throw;
             }
         }
@@ -57,7 +62,9 @@ internal static class EventLoop
 
     /// <summary>
     /// Yields the updates of the stream of <paramref name="source"/>, ending with
-    /// <see cref="StreamUpdateKind.End"/>. Each is valid until the next is requested.
+    /// <see cref="StreamUpdateKind.End"/>. Each is valid until the next is requested. The result they
+    /// carry belongs to the consumer from the first update on: a consumer that breaks off, or a
+    /// cancellation, leaves it usable and incomplete, never disposed.
     /// </summary>
     public static async IAsyncEnumerable<TUpdate> ReadUpdatesAsync<TProtocol, TUpdate, TProjection>(EventSource source, StreamOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
         where TProtocol : struct, IProtocolAssembler<TProtocol>
@@ -70,7 +77,6 @@ internal static class EventLoop
         SseEventReader events = SseEventReader.Rent(reader, options.Sse);
         var sink = new CollectUpdates(updates);
         bool completed = false;
-        bool faulted = false;
         try
         {
             while (true)
@@ -98,10 +104,10 @@ internal static class EventLoop
                     completed = true; // the exception carries the result to the caller
                     throw;
                 }
-                catch (Exception)
+                catch (OperationCanceledException e) when (e is not StreamCanceledException)
                 {
-                    faulted = true; // cancellation (by any token) or a transport bug: nobody will see the result
-                    throw;
+                    completed = true;
+                    throw protocol.State.Canceled(e);
                 }
 
                 for (int i = 0; i < updates.Count; i++)
@@ -120,10 +126,10 @@ internal static class EventLoop
         {
             events.Dispose();
 
-            // A consumer that stops early keeps the result it was given; a failed read returns the buffers.
-            if (!completed && (faulted || cancellationToken.IsCancellationRequested))
+            // A consumer that stops early keeps the result it was given, which says it is incomplete.
+            if (!completed)
             {
-                protocol.State.Result.Dispose();
+                protocol.State.Abandon();
             }
 
             await ReleaseAsync(source, reader, body).ConfigureAwait(false);

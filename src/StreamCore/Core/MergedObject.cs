@@ -36,6 +36,9 @@ internal enum MemberKind : byte
 
     /// <summary>The choice's tool calls, kept in <see cref="Chat.ChoiceState.ToolCalls"/>.</summary>
     ToolCalls,
+
+    /// <summary>The legacy <c>function_call</c>, kept in <see cref="Chat.ChoiceState.FunctionCall"/>.</summary>
+    FunctionCall,
 }
 
 /// <summary>One member of a <see cref="MergedObject"/>.</summary>

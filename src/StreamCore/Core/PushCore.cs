@@ -19,6 +19,7 @@ internal sealed class PushCore<TProtocol, TUpdate, TProjection> : IDisposable
     private PooledByteBuffer _eventCopy;
     private long _eventCount;
     private long _bytes;
+    private bool _completed;
 
     public PushCore(StreamOptions options, bool publishUpdates)
     {
@@ -39,6 +40,11 @@ internal sealed class PushCore<TProtocol, TUpdate, TProjection> : IDisposable
     public void AppendEvent(string eventType, ReadOnlySpan<byte> data)
     {
         ArgumentNullException.ThrowIfNull(eventType);
+        if (_completed)
+        {
+            throw new InvalidOperationException("The input was completed: the result was handed over, and nothing can be appended to it.");
+        }
+
         long offset = _bytes;
         _bytes += data.Length;
         if (_updates is null)
@@ -62,9 +68,15 @@ internal sealed class PushCore<TProtocol, TUpdate, TProjection> : IDisposable
         }
     }
 
-    /// <summary>Ends the input: closes what is open, settles the status, publishes the end.</summary>
+    /// <summary>Ends the input: closes what is open, settles the status, publishes the end, and hands the result over (a second call returns it again).</summary>
     public StreamResult Complete()
     {
+        if (_completed)
+        {
+            return _protocol.State.Result;
+        }
+
+        _completed = true;
         if (_updates is null)
         {
             var none = default(NoUpdates);
@@ -81,11 +93,17 @@ internal sealed class PushCore<TProtocol, TUpdate, TProjection> : IDisposable
         return _protocol.State.Result;
     }
 
+    /// <summary>Completes the update channel and returns the event buffers; the result too, unless <see cref="Complete"/> handed it over.</summary>
     public void Dispose()
     {
         _channel?.Writer.TryComplete();
         _updates?.Dispose();
         _eventCopy.Dispose();
+        if (!_completed)
+        {
+            _completed = true;
+            _protocol.State.Result.Dispose();
+        }
     }
 
     private void Publish()

@@ -27,6 +27,9 @@ internal sealed class ToolCallState
 
     public bool HasArguments { get; set; }
 
+    /// <summary>How many times a final value replaced the arguments (the version of their cached string).</summary>
+    public int ArgumentsVersion { get; private set; }
+
     /// <summary>Whether the call completed (a <see cref="StreamUpdateKind.ToolCallCompleted"/> update was produced).</summary>
     public bool Completed { get; set; }
 
@@ -94,6 +97,7 @@ internal sealed class ToolCallState
     {
         state.Charge(escaped.Length);
         Arguments.Set(escaped);
+        ArgumentsVersion++;
         Validator.Dispose();
         Validator = default;
         HasArguments = true;

@@ -129,10 +129,13 @@ public class SoakTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task CancelledUpdatesDisposeTheResultTheyCarried()
+    public async Task CancelledUpdatesLeaveTheCallerAUsableIncompleteResult()
     {
         ChatCompletionResult? seen = await CancelUpdatesAsync();
         Assert.NotNull(seen);
+        Assert.Equal(ChatStreamStatus.Incomplete, seen.Status);
+        Assert.Equal("so far", seen.Choices[0].Content);
+        seen.Dispose(); // the caller owns it
         Assert.Throws<ObjectDisposedException>(() => seen.Status);
     }
 
@@ -207,14 +210,23 @@ public class SoakTests(ITestOutputHelper output)
                 ValueTask<ChatCompletionResult> pending = ChatStream.AssembleAsync(pipe.Reader, cancellationToken: cts.Token);
                 Assert.False(pending.IsCompleted); // waiting for the rest of the third event
                 await cts.CancelAsync();
-                await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await pending);
+                ChatStreamCanceledException canceled = await Assert.ThrowsAsync<ChatStreamCanceledException>(async () => await pending);
+                using (canceled.PartialResult)
+                {
+                    Assert.Equal(ChatStreamStatus.Incomplete, canceled.PartialResult.Status);
+                }
+
                 await pipe.Writer.CompleteAsync();
                 await pipe.Reader.CompleteAsync();
                 break;
             }
 
             default:
-                Assert.NotNull(await CancelUpdatesAsync());
+                using (ChatCompletionResult? seen = await CancelUpdatesAsync())
+                {
+                    Assert.Equal(ChatStreamStatus.Incomplete, seen!.Status);
+                }
+
                 break;
         }
     }
