@@ -10,7 +10,7 @@ namespace StreamCore.Cli;
 /// <summary>
 /// <c>streamcore assemble [FILE|-] [--protocol P] [--cumulative-content] [--indent] [--stats]</c>: prints
 /// the assembled response in its protocol's JSON. The exit code says how the stream ended; in every
-/// case but a usage or I/O error, everything assembled is printed.
+/// case but a usage or I/O error, everything assembled is printed, Ctrl+C included.
 /// </summary>
 internal static class AssembleCommand
 {
@@ -19,15 +19,20 @@ internal static class AssembleCommand
     public const int ExitIncomplete = 3;
     public const int ExitProviderError = 4;
 
-    public static async Task<int> RunAsync(Stream input, Stream output, TextWriter stderr, StreamOptions options, bool indented, bool stats, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CommandInput input, Stream output, TextWriter stderr, StreamOptions options, bool indented, bool stats, CancellationToken cancellationToken)
     {
-        var counted = new CountingStream(input);
         var clock = Stopwatch.StartNew();
+        if (await JsonBodyInput.TryReportAsync(input, output, stderr, cancellationToken).ConfigureAwait(false) is int reported)
+        {
+            return reported;
+        }
+
+        long assemblyStart = GC.GetTotalAllocatedBytes(precise: true);
         StreamResult result;
         int exitCode;
         try
         {
-            result = await ModelStream.AssembleAsync(counted, options, cancellationToken).ConfigureAwait(false);
+            result = await ModelStream.AssembleAsync(input, options, cancellationToken).ConfigureAwait(false);
             exitCode = ExitCodeOf(result);
         }
         catch (StreamFormatException e)
@@ -36,17 +41,29 @@ internal static class AssembleCommand
             result = e.PartialResult;
             exitCode = ExitMalformed;
         }
+        catch (StreamCanceledException e)
+        {
+            await stderr.WriteLineAsync("streamcore: cancelled; printing what was assembled").ConfigureAwait(false);
+            result = e.PartialResult;
+            exitCode = CommandLine.ExitCanceled;
+        }
 
+        long assemblyAllocated = GC.GetTotalAllocatedBytes(precise: true) - assemblyStart;
         using (result)
         {
-            await WriteResultAsync(result, output, indented, cancellationToken).ConfigureAwait(false);
-            await ReportAsync(result, stderr).ConfigureAwait(false);
+            // The partial result of an interrupted run is printed even though the token fired.
+            await WriteResultAsync(result, output, indented, CancellationToken.None).ConfigureAwait(false);
+            if (exitCode != CommandLine.ExitCanceled)
+            {
+                await ReportAsync(result, stderr).ConfigureAwait(false);
+            }
+
             if (stats)
             {
                 double seconds = clock.Elapsed.TotalSeconds;
                 long allocated = GC.GetTotalAllocatedBytes(precise: true);
                 await stderr.WriteLineAsync(FormattableString.Invariant(
-                    $$"""{"events":{{result.EventCount}},"bytes":{{counted.BytesRead}},"seconds":{{seconds:0.000000}},"allocatedBytes":{{allocated}}}""")).ConfigureAwait(false);
+                    $$"""{"events":{{result.EventCount}},"bytes":{{input.BytesRead}},"seconds":{{seconds:0.000000}},"allocatedBytes":{{allocated}},"assemblyAllocatedBytes":{{assemblyAllocated}}}""")).ConfigureAwait(false);
             }
         }
 

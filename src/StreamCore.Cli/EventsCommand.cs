@@ -10,8 +10,10 @@ namespace StreamCore.Cli;
 /// <summary><c>streamcore events [FILE|-]</c>: one JSON line per dispatched event, then the stream's final state.</summary>
 internal static class EventsCommand
 {
-    public static async Task<int> RunAsync(Stream input, Stream output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CommandInput input, Stream output, CancellationToken cancellationToken)
     {
+        // Lines go out when the input would make the reader wait, not one write per line.
+        input.BeforeRead = output.FlushAsync;
         // The relaxed encoder keeps non-ASCII text readable; control characters are still escaped.
         var writerOptions = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         using var reader = SseEventReader.Create(input, leaveOpen: true);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Net.Http;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
@@ -40,10 +41,14 @@ internal static class PostCommand
         }
 
         StreamOptions streamOptions = options.StreamOptions(ProtocolOfUrl(url));
-        JsonNode body = JsonNode.Parse(await File.ReadAllBytesAsync(bodyPath, cancellationToken).ConfigureAwait(false))
-            ?? throw new ArgumentException("the request body is JSON null");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ArgumentException($"'{url}' is not an http or https URL");
+        }
+
+        JsonObject body = await ReadBodyAsync(bodyPath, cancellationToken).ConfigureAwait(false);
         body["stream"] = true;
-        if (streamOptions.Protocol is StreamProtocol.ChatCompletions or StreamProtocol.Auto)
+        if (streamOptions.Protocol == StreamProtocol.ChatCompletions)
         {
             // Chat completions report usage only when asked; the typed protocols always do.
             JsonObject chatOptions = body["stream_options"] as JsonObject ?? [];
@@ -51,8 +56,8 @@ internal static class PostCommand
             body["stream_options"] = chatOptions;
         }
 
-        using var client = new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri)
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };
@@ -64,45 +69,91 @@ internal static class PostCommand
             }
         }
 
-        using HttpResponseMessage response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        StreamResult? result = null;
+        HttpResponseMessage response;
         try
         {
-            await foreach (StreamUpdate update in ModelStream.ReadUpdatesAsync(response, streamOptions, cancellationToken).ConfigureAwait(false))
+            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new HttpRequestException($"cannot reach {uri.GetLeftPart(UriPartial.Authority)}: {e.Message}", e);
+        }
+
+        using (response)
+        {
+            return await ReadAnswerAsync(response, streamOptions, stdout, stderr, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Streams the answer: what arrives on stderr as it arrives, the assembled JSON on stdout at the end (Ctrl+C included).</summary>
+    private static async Task<int> ReadAnswerAsync(HttpResponseMessage response, StreamOptions options, Stream stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        StreamResult? result = null;
+        int exitCode;
+        var live = new LiveText(stderr);
+        try
+        {
+            await foreach (StreamUpdate update in ModelStream.ReadUpdatesAsync(response, options, cancellationToken).ConfigureAwait(false))
             {
                 result = update.Result;
-                if (update.Kind is StreamUpdateKind.ContentDelta or StreamUpdateKind.RefusalDelta)
-                {
-                    await stderr.WriteAsync(update.GetText()).ConfigureAwait(false);
-                }
+                await live.ShowAsync(update).ConfigureAwait(false);
             }
 
-            await stderr.WriteLineAsync().ConfigureAwait(false);
+            await live.EndAsync().ConfigureAwait(false);
+            exitCode = AssembleCommand.ExitCodeOf(result!);
         }
         catch (StreamProviderErrorException e)
         {
             await stderr.WriteLineAsync($"streamcore: {e.Message}").ConfigureAwait(false);
-            byte[] error = Encoding.UTF8.GetBytes($"{{\"error\":{e.ErrorJson}}}\n");
-            await stdout.WriteAsync(error, cancellationToken).ConfigureAwait(false);
+            await JsonBodyInput.WriteErrorAsync(stdout, e.ErrorJson, cancellationToken).ConfigureAwait(false);
             return AssembleCommand.ExitProviderError;
         }
         catch (StreamFormatException e)
         {
+            await live.EndAsync().ConfigureAwait(false);
             await stderr.WriteLineAsync($"streamcore: malformed stream: {e.Message}").ConfigureAwait(false);
-            using (e.PartialResult)
-            {
-                await AssembleCommand.WriteResultAsync(e.PartialResult, stdout, indented: false, cancellationToken).ConfigureAwait(false);
-            }
-
-            return AssembleCommand.ExitMalformed;
+            result = e.PartialResult;
+            exitCode = AssembleCommand.ExitMalformed;
+        }
+        catch (StreamCanceledException e)
+        {
+            await live.EndAsync().ConfigureAwait(false);
+            await stderr.WriteLineAsync("streamcore: cancelled; printing what was assembled").ConfigureAwait(false);
+            result = e.PartialResult;
+            exitCode = CommandLine.ExitCanceled;
         }
 
         using (result)
         {
-            await AssembleCommand.WriteResultAsync(result!, stdout, indented: false, cancellationToken).ConfigureAwait(false);
-            await AssembleCommand.ReportAsync(result!, stderr).ConfigureAwait(false);
-            return AssembleCommand.ExitCodeOf(result!);
+            await AssembleCommand.WriteResultAsync(result!, stdout, indented: false, CancellationToken.None).ConfigureAwait(false);
+            if (exitCode != CommandLine.ExitCanceled)
+            {
+                await AssembleCommand.ReportAsync(result!, stderr).ConfigureAwait(false);
+            }
+
+            return exitCode;
         }
+    }
+
+    /// <summary>The request body: a JSON object, or a usage error that says what it is instead.</summary>
+    private static async Task<JsonObject> ReadBodyAsync(string path, CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new ArgumentException($"the request body '{path}' is a directory, not a file");
+        }
+
+        JsonNode? body;
+        try
+        {
+            body = JsonNode.Parse(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"the request body '{path}' is not JSON: {e.Message}", e);
+        }
+
+        return body as JsonObject ?? throw new ArgumentException($"the request body '{path}' must be a JSON object, not {(body is null ? "null" : body.GetValueKind().ToString().ToLowerInvariant())}");
     }
 
     /// <summary>The protocol a request URL names by its path: <c>…/responses</c> or <c>…/messages</c>; else detected.</summary>

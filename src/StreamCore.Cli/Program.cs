@@ -11,18 +11,11 @@ internal static class Program
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
+            // Ctrl+C ends the command's reading; the command prints what it has and exits 130.
             e.Cancel = true;
             cancel.Cancel();
         };
 
-        try
-        {
-            return await CommandLine.RunAsync(args, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error, cancel.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            await Console.Error.WriteLineAsync("streamcore: cancelled").ConfigureAwait(false);
-            return 130;
-        }
+        return await CommandLine.RunAsync(args, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error, cancel.Token).ConfigureAwait(false);
     }
 }

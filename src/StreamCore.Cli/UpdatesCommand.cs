@@ -8,8 +8,15 @@ namespace StreamCore.Cli;
 /// <summary><c>streamcore updates [FILE|-] [--protocol P] [--cumulative-content]</c>: prints the typed updates as JSON lines; exit codes as <c>assemble</c>.</summary>
 internal static class UpdatesCommand
 {
-    public static async Task<int> RunAsync(Stream input, Stream output, TextWriter stderr, StreamOptions options, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CommandInput input, Stream output, TextWriter stderr, StreamOptions options, CancellationToken cancellationToken)
     {
+        if (await JsonBodyInput.TryReportAsync(input, output, stderr, cancellationToken).ConfigureAwait(false) is int reported)
+        {
+            return reported;
+        }
+
+        // Lines go out when the input would make the reader wait, not one write per line.
+        input.BeforeRead = output.FlushAsync;
         await using var json = new Utf8JsonWriter(output, StreamResult.CreateWriterOptions());
         StreamResult? result = null;
         try
@@ -29,9 +36,15 @@ internal static class UpdatesCommand
             e.PartialResult.Dispose();
             return AssembleCommand.ExitMalformed;
         }
+        catch (StreamCanceledException e)
+        {
+            await stderr.WriteLineAsync("streamcore: cancelled").ConfigureAwait(false);
+            e.PartialResult.Dispose();
+            return CommandLine.ExitCanceled;
+        }
         finally
         {
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         using (result)

@@ -21,20 +21,55 @@ internal static class EventStep
         }
         catch (JsonException e)
         {
-            int maxDepth = protocol.State.Options.MaxJsonDepth;
-            string message = ExceedsDepth(data, maxDepth)
-                ? $"the event's data nests deeper than {maxDepth} levels (MaxJsonDepth)"
-                : $"the event's data is not valid JSON: {e.Message}";
-            throw protocol.State.Malformed(message, eventNumber, offset, e);
+            throw protocol.State.Malformed(Describe(e, data, protocol.State.Options.MaxJsonDepth), eventNumber, offset, e);
         }
         catch (MalformedEventException e)
         {
-            throw protocol.State.Malformed(e.Message, eventNumber, offset, e);
+            throw protocol.State.Malformed(Describe(e, data, protocol.State.Options.MaxJsonDepth), eventNumber, offset, e);
         }
         catch (InvalidOperationException e)
         {
             // Utf8JsonReader reports some number conversions this way.
-            throw protocol.State.Malformed(e.Message, eventNumber, offset, e);
+            throw protocol.State.Malformed(Describe(e, data, protocol.State.Options.MaxJsonDepth), eventNumber, offset, e);
+        }
+    }
+
+    /// <summary>
+    /// What is wrong with the event, the same whichever path found it: a parser that read only part of
+    /// the event (a shortcut over bytes that repeat) reports positions in that part, and may meet the
+    /// fault elsewhere. So the whole event is read again, on this error path only, and its own JSON
+    /// error, with its position in the event, is reported first; a shape error stands when the JSON is valid.
+    /// </summary>
+    private static string Describe(Exception e, ReadOnlySpan<byte> data, int maxDepth)
+    {
+        if (ExceedsDepth(data, maxDepth))
+        {
+            return $"the event's data nests deeper than {maxDepth} levels (MaxJsonDepth)";
+        }
+
+        if (FirstJsonError(data) is JsonException invalid)
+        {
+            return $"the event's data is not valid JSON: {invalid.Message}";
+        }
+
+        return e is JsonException ? $"the event's data is not valid JSON: {e.Message}" : e.Message;
+    }
+
+    /// <summary>The error a reader of the whole event meets, or null when the event is one valid JSON value.</summary>
+    private static JsonException? FirstJsonError(ReadOnlySpan<byte> data)
+    {
+        var reader = new Utf8JsonReader(data, new JsonReaderOptions { MaxDepth = 1024 });
+        try
+        {
+            while (reader.Read())
+            {
+            }
+
+            return reader.BytesConsumed == 0 ? new JsonException("The input does not contain any JSON tokens.") : null;
+        }
+        catch (JsonException invalid)
+        {
+            return invalid;
         }
     }
 

@@ -124,11 +124,12 @@ public class AssembleCommandTests
         string line = Assert.Single(lines);
         using JsonDocument stats = JsonDocument.Parse(line);
         JsonElement root = stats.RootElement;
-        Assert.Equal(["events", "bytes", "seconds", "allocatedBytes"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["events", "bytes", "seconds", "allocatedBytes", "assemblyAllocatedBytes"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(2, root.GetProperty("events").GetInt64());
         Assert.Equal(Encoding.UTF8.GetByteCount(Complete), root.GetProperty("bytes").GetInt64());
         Assert.InRange(root.GetProperty("seconds").GetDouble(), 0, 60);
         Assert.True(root.GetProperty("allocatedBytes").GetInt64() > 0);
+        Assert.InRange(root.GetProperty("assemblyAllocatedBytes").GetInt64(), 1, root.GetProperty("allocatedBytes").GetInt64());
     }
 
     [Fact]
