@@ -17,10 +17,21 @@ public class StreamProviderErrorException : Exception
     /// <param name="statusCode">The HTTP status code, when the error came as an HTTP answer.</param>
     /// <param name="partialResult">Everything assembled before the error, or null when no stream was read.</param>
     public StreamProviderErrorException(string errorJson, int? statusCode, StreamResult? partialResult)
-        : base(Describe(errorJson, statusCode))
+        : this(errorJson, statusCode, partialResult, contentType: null)
+    {
+    }
+
+    /// <summary>Creates the exception for an HTTP answer whose body was not an event stream.</summary>
+    /// <param name="errorJson">The provider's error object as JSON text (verbatim), or the body as a JSON string when it was not JSON.</param>
+    /// <param name="statusCode">The HTTP status code.</param>
+    /// <param name="partialResult">Everything assembled before the error, or null when no stream was read.</param>
+    /// <param name="contentType">The media type the answer declared, when it was not an event stream.</param>
+    public StreamProviderErrorException(string errorJson, int? statusCode, StreamResult? partialResult, string? contentType)
+        : base(Describe(errorJson, statusCode, contentType))
     {
         ErrorJson = errorJson;
         StatusCode = statusCode;
+        ContentType = contentType;
         _partialResult = partialResult;
     }
 
@@ -50,15 +61,23 @@ public class StreamProviderErrorException : Exception
     /// <summary>The HTTP status code, when the error came as an HTTP answer.</summary>
     public int? StatusCode { get; }
 
+    /// <summary>The media type of an HTTP answer that was not an event stream (<c>text/html</c> from a proxy's error page), or null.</summary>
+    public string? ContentType { get; }
+
     /// <summary>Everything assembled before the error, or null when no stream was read (an HTTP error answer).</summary>
     public virtual StreamResult? PartialResult => _partialResult;
 
-    private static string Describe(string errorJson, int? statusCode)
+    private static string Describe(string errorJson, int? statusCode, string? contentType)
     {
         var message = new StringBuilder("The provider reported an error");
         if (statusCode is int code)
         {
             message.Append(" (HTTP ").Append(code).Append(')');
+        }
+
+        if (contentType is not null)
+        {
+            message.Append(": the answer is ").Append(contentType).Append(", not text/event-stream");
         }
 
         string shown = errorJson.Length > 500 ? string.Concat(errorJson.AsSpan(0, 500), "…") : errorJson;

@@ -24,7 +24,7 @@ internal readonly struct AitronosProtocol(AitronosState state) : IProtocolAssemb
 
     public static AitronosProtocol Create(StreamOptions options) => new(new AitronosState(options));
 
-    public static StreamProviderErrorException ProviderError(string errorJson, int? statusCode) => new(errorJson, statusCode, partialResult: null);
+    public static StreamProviderErrorException ProviderError(string errorJson, int statusCode, string? contentType) => new(errorJson, statusCode, partialResult: null, contentType);
 
     public void Process<TSink>(string eventType, ReadOnlySpan<byte> data, long eventNumber, ref TSink sink)
         where TSink : struct, IUpdateSink

@@ -155,7 +155,7 @@ internal readonly struct ChatProtocol(CompletionState state) : IProtocolAssemble
 
     public CompletionState Completion => state;
 
-    public static StreamProviderErrorException ProviderError(string errorJson, int? statusCode) => new ChatProviderErrorException(errorJson, statusCode, partialResult: null);
+    public static StreamProviderErrorException ProviderError(string errorJson, int statusCode, string? contentType) => new ChatProviderErrorException(errorJson, statusCode, partialResult: null, contentType);
 
     public void Process<TSink>(string eventType, ReadOnlySpan<byte> data, long eventNumber, ref TSink sink)
         where TSink : struct, IUpdateSink

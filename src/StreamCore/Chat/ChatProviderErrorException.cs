@@ -15,6 +15,12 @@ public sealed class ChatProviderErrorException : StreamProviderErrorException
     {
     }
 
+    /// <summary>Creates the exception for an HTTP answer whose body was not an event stream.</summary>
+    public ChatProviderErrorException(string errorJson, int? statusCode, ChatCompletionResult? partialResult, string? contentType)
+        : base(errorJson, statusCode, partialResult, contentType)
+    {
+    }
+
     /// <summary>Creates the exception.</summary>
     public ChatProviderErrorException()
     {

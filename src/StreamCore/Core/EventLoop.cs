@@ -198,8 +198,13 @@ internal static class EventLoop
             return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // An error answer, or a body where an event stream was expected: report the provider's error
+        // object; a success status with a body that is no event stream (an HTML page from a proxy)
+        // also says what came back instead.
         byte[] body = await ReadBoundedAsync(response.Content, cancellationToken).ConfigureAwait(false);
-        throw TProtocol.ProviderError(ExtractError(body), (int)response.StatusCode);
+        string error = ExtractError(body, out bool isJson);
+        string? declared = response.IsSuccessStatusCode || !isJson ? mediaType ?? "an answer without a content type" : null;
+        throw TProtocol.ProviderError(error, (int)response.StatusCode, declared);
     }
 
     private static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
@@ -220,8 +225,9 @@ internal static class EventLoop
     }
 
     /// <summary>The body's <c>error</c> member, or the whole body if it is JSON without one, or the body as a JSON string.</summary>
-    private static string ExtractError(byte[] body)
+    private static string ExtractError(byte[] body, out bool isJson)
     {
+        isJson = true;
         try
         {
             using var document = JsonDocument.Parse(body);
@@ -235,6 +241,7 @@ internal static class EventLoop
         }
         catch (JsonException)
         {
+            isJson = false;
             var text = new System.Buffers.ArrayBufferWriter<byte>(body.Length + 16);
             using (var writer = new Utf8JsonWriter(text))
             {

@@ -28,8 +28,8 @@ internal interface IProtocolAssembler<TSelf>
     void Finish<TSink>(ref TSink sink)
         where TSink : struct, IUpdateSink;
 
-    /// <summary>The exception for an HTTP error answer, before any event (chat keeps its own type).</summary>
-    static abstract StreamProviderErrorException ProviderError(string errorJson, int? statusCode);
+    /// <summary>The exception for an HTTP error answer, or an answer that is not an event stream, before any event (chat keeps its own type).</summary>
+    static abstract StreamProviderErrorException ProviderError(string errorJson, int statusCode, string? contentType);
 }
 
 /// <summary>Turns the update model into the type an entry point yields.</summary>

@@ -24,7 +24,7 @@ internal readonly struct ResponsesProtocol(ResponsesState state) : IProtocolAsse
 
     public static ResponsesProtocol Create(StreamOptions options) => new(new ResponsesState(options));
 
-    public static StreamProviderErrorException ProviderError(string errorJson, int? statusCode) => new(errorJson, statusCode, partialResult: null);
+    public static StreamProviderErrorException ProviderError(string errorJson, int statusCode, string? contentType) => new(errorJson, statusCode, partialResult: null, contentType);
 
     public void Process<TSink>(string eventType, ReadOnlySpan<byte> data, long eventNumber, ref TSink sink)
         where TSink : struct, IUpdateSink
