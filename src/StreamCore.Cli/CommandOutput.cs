@@ -8,7 +8,9 @@ namespace StreamCore.Cli;
 /// <summary>
 /// A command's standard output: buffered (a line of updates is one small write, not two system
 /// calls), flushed by the command when its input may block, and reporting a reader that went away
-/// (a closed pipe, <c>| head -1</c>) as <see cref="OutputClosedException"/>, so that the command stops reading.
+/// (a closed pipe, <c>| head -1</c>) as <see cref="OutputClosedException"/>, so that the command stops
+/// reading. The process's standard output must be a stream that reports a broken pipe: the console
+/// stream ignores it, so <c>Main</c> writes to file descriptor 1 directly.
 /// </summary>
 internal sealed class CommandOutput(Stream inner) : Stream
 {
@@ -55,7 +57,14 @@ internal sealed class CommandOutput(Stream inner) : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Flush() => Guard(_buffered.Flush);
+    /// <summary>
+    /// Does nothing: writers such as <see cref="System.Text.Json.Utf8JsonWriter"/> flush their stream
+    /// after every value, which would make each line a system call. The command flushes for real with
+    /// <see cref="FlushAsync(CancellationToken)"/> when its input may block, and at the end.
+    /// </summary>
+    public override void Flush()
+    {
+    }
 
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Text;
 using System.Text.Json;
@@ -56,7 +57,8 @@ internal static class JsonBodyInput
     {
         try
         {
-            using var document = JsonDocument.Parse(body);
+            ReadOnlyMemory<byte> json = body.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? body.AsMemory(3) : body;
+            using var document = JsonDocument.Parse(json);
             return document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("error"u8, out JsonElement error) && error.ValueKind != JsonValueKind.Null
                 ? error.GetRawText()

@@ -30,6 +30,8 @@ namespace StreamCore.Tests.Transport;
 /// <item><c>GET /stall-headers</c>: sends nothing, not even headers, until the client goes away.</item>
 /// <item><c>GET /error/{status}</c>: that status with an OpenAI-style JSON error body.</item>
 /// <item><c>GET /json-error</c>: 200 with an <c>application/json</c> error body instead of an event stream.</item>
+/// <item><c>GET</c> or <c>POST /html</c>: 200 with an HTML page (a proxy's login page) instead of an event stream.</item>
+/// <item><c>POST /v1/stalling/chat/completions</c>: the first two events of <see cref="PostStream"/>, then nothing until the client goes away.</item>
 /// <item><c>GET /generated/{n}</c>: <see cref="GeneratedStream"/>(n).</item>
 /// <item><c>POST /v1/chat/completions</c>: checks the streaming request (see <see cref="PostStream"/>).</item>
 /// </list>
@@ -143,6 +145,8 @@ public sealed class LoopbackServer : IAsyncLifetime
         _app.MapGet("/stall-headers", StallBeforeHeadersAsync);
         _app.MapGet("/error/{status:int}", ServeErrorAsync);
         _app.MapGet("/json-error", ServeJsonErrorAsync);
+        _app.MapMethods("/html", ["GET", "POST"], ServeHtmlAsync);
+        _app.MapPost("/v1/stalling/chat/completions", ServeStallingPostAsync);
         _app.MapGet("/generated/{n:int}", ServeGeneratedAsync);
         _app.MapPost("/v1/chat/completions", ServePostAsync);
         await _app.StartAsync();
@@ -268,6 +272,30 @@ public sealed class LoopbackServer : IAsyncLifetime
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.WriteAsync($"{{\"error\":{ErrorObject(200)}}}", context.RequestAborted);
+    }
+
+    private static async Task ServeHtmlAsync(HttpContext context)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync("<html><body><h1>Gateway login</h1></body></html>", context.RequestAborted);
+    }
+
+    private async Task ServeStallingPostAsync(HttpContext context)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+        try
+        {
+            context.Response.ContentType = "text/event-stream";
+            int twoEvents = PostStream.AsSpan().IndexOf(": keep-alive"u8); // the role and "Hello over " events
+            await context.Response.Body.WriteAsync(PostStream.AsMemory(0, twoEvents), linked.Token);
+            await context.Response.Body.FlushAsync(linked.Token);
+            await Task.Delay(MaxHandlerTime, linked.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Increment(ref _abortedStalls);
+        }
     }
 
     private static async Task ServeGeneratedAsync(HttpContext context)
