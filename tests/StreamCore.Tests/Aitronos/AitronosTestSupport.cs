@@ -84,10 +84,13 @@ internal static class AitronosTestSupport
     }
 
     /// <summary>Every update of the input, detached (their bytes copied), and the final result (the caller disposes it).</summary>
-    public static List<StreamUpdate> ReadUpdates(string input, out AitronosResult result, StreamOptions? options = null)
+    public static List<StreamUpdate> ReadUpdates(string input, out AitronosResult result, StreamOptions? options = null) => ReadUpdates(Utf8(input), out result, options);
+
+    /// <inheritdoc cref="ReadUpdates(string, out AitronosResult, StreamOptions?)"/>
+    public static List<StreamUpdate> ReadUpdates(byte[] input, out AitronosResult result, StreamOptions? options = null)
     {
         var updates = new List<StreamUpdate>();
-        IAsyncEnumerator<StreamUpdate> enumerator = ModelStream.ReadUpdatesAsync(PipeReader.Create(new ReadOnlySequence<byte>(Utf8(input))), options).GetAsyncEnumerator();
+        IAsyncEnumerator<StreamUpdate> enumerator = ModelStream.ReadUpdatesAsync(PipeReader.Create(new ReadOnlySequence<byte>(input)), options).GetAsyncEnumerator();
         try
         {
             while (enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult())
