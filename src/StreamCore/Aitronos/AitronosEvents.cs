@@ -114,6 +114,8 @@ internal static class AitronosEvents
     private static void Merge<TSink>(ref AitronosEventFields fields, AitronosEventKind kind, scoped ReadOnlySpan<byte> name, ReadOnlySpan<byte> data, AitronosState state, ref TSink sink)
         where TSink : struct, IUpdateSink
     {
+        CheckShapes(ref fields, kind, name);
+
         // "id: response_id, or the oldest generation's id of response.created (first non-empty)"
         state.Id.Offer(fields.ResponseId, state);
         if (kind == AitronosEventKind.Created && fields.Id.HasValue)
@@ -147,33 +149,33 @@ internal static class AitronosEvents
             case AitronosEventKind.OutputTextDelta:
                 // "the content deltas joined: response.content_delta {delta}, oldest response.output_text.delta {index, delta}"
                 // The index places nothing: there is one message, and it never sizes anything.
-                AitronosText.Append(ref state.Content, fields.Delta, StreamUpdateKind.ContentDelta, name, "delta", state, ref sink);
+                AitronosText.Append(ref state.Content, fields.Delta, StreamUpdateKind.ContentDelta, state, ref sink);
                 break;
             case AitronosEventKind.OutputTextDone:
                 // "a full text that arrives (... response.output_text.done.text) replaces it"
-                AitronosText.Replace(ref state.Content, fields.Text, StreamUpdateKind.ContentDelta, name, "text", state, ref sink);
+                AitronosText.Replace(ref state.Content, fields.Text, StreamUpdateKind.ContentDelta, state, ref sink);
                 break;
             case AitronosEventKind.ResponseReasoningDelta:
-                AitronosText.Append(ref state.Reasoning, fields.Delta, StreamUpdateKind.ReasoningDelta, name, "delta", state, ref sink);
+                AitronosText.Append(ref state.Reasoning, fields.Delta, StreamUpdateKind.ReasoningDelta, state, ref sink);
                 break;
             case AitronosEventKind.ReasoningContent:
-                AitronosText.Append(ref state.Reasoning, fields.Content, StreamUpdateKind.ReasoningDelta, name, "content", state, ref sink);
+                AitronosText.Append(ref state.Reasoning, fields.Content, StreamUpdateKind.ReasoningDelta, state, ref sink);
                 break;
             case AitronosEventKind.ReasoningCompleted:
             case AitronosEventKind.ResponseReasoningCompleted:
                 // "reasoning_content of the completed event replaces it": read on the reasoning's own completion too.
-                AitronosText.Replace(ref state.Reasoning, fields.ReasoningContent, StreamUpdateKind.ReasoningDelta, name, "reasoning_content", state, ref sink);
+                AitronosText.Replace(ref state.Reasoning, fields.ReasoningContent, StreamUpdateKind.ReasoningDelta, state, ref sink);
                 break;
             case AitronosEventKind.Completed:
-                AitronosText.Replace(ref state.Content, fields.Response, StreamUpdateKind.ContentDelta, name, "response", state, ref sink);
-                AitronosText.Replace(ref state.Reasoning, fields.ReasoningContent, StreamUpdateKind.ReasoningDelta, name, "reasoning_content", state, ref sink);
+                AitronosText.Replace(ref state.Content, fields.Response, StreamUpdateKind.ContentDelta, state, ref sink);
+                AitronosText.Replace(ref state.Reasoning, fields.ReasoningContent, StreamUpdateKind.ReasoningDelta, state, ref sink);
                 break;
             case AitronosEventKind.OutputItemAdded:
                 SetRole(fields.Item, state);
                 break;
             case AitronosEventKind.Block:
             case AitronosEventKind.ToolDone:
-                AitronosToolCalls.AddFromEvent(ref fields, name, state, ref sink);
+                AitronosToolCalls.AddFromEvent(ref fields, state, ref sink);
                 break;
             default:
                 break; // lifecycle events "carry metadata only"
@@ -182,7 +184,7 @@ internal static class AitronosEvents
         // "the tool_call entries of a response_blocks that arrives are the final list and replace the streamed ones"
         if (fields.ResponseBlocks.HasValue)
         {
-            AitronosToolCalls.ReplaceFromResponseBlocks(fields.ResponseBlocks, name, state, ref sink);
+            AitronosToolCalls.ReplaceFromResponseBlocks(fields.ResponseBlocks, state, ref sink);
         }
 
         // "usage: the usage object of any event, last non-null, verbatim"
@@ -219,6 +221,51 @@ internal static class AitronosEvents
                 break;
             default:
                 break;
+        }
+    }
+
+    /// <summary>
+    /// The values that the event's rules read must have the shape they read (a text a string, a block
+    /// an object, response_blocks an array); null is no value. Checked before anything changes, so
+    /// that a malformed event leaves no trace in the partial result.
+    /// </summary>
+    private static void CheckShapes(ref AitronosEventFields fields, AitronosEventKind kind, scoped ReadOnlySpan<byte> name)
+    {
+        switch (kind)
+        {
+            case AitronosEventKind.ContentDelta or AitronosEventKind.OutputTextDelta or AitronosEventKind.ResponseReasoningDelta:
+                CheckString(fields.Delta, name, "delta");
+                break;
+            case AitronosEventKind.OutputTextDone:
+                CheckString(fields.Text, name, "text");
+                break;
+            case AitronosEventKind.ReasoningContent:
+                CheckString(fields.Content, name, "content");
+                break;
+            case AitronosEventKind.ReasoningCompleted or AitronosEventKind.ResponseReasoningCompleted:
+                CheckString(fields.ReasoningContent, name, "reasoning_content");
+                break;
+            case AitronosEventKind.Completed:
+                CheckString(fields.Response, name, "response");
+                CheckString(fields.ReasoningContent, name, "reasoning_content");
+                break;
+            case AitronosEventKind.Block or AitronosEventKind.ToolDone when fields.Block.HasValue && fields.Block.Token != JsonTokenType.StartObject:
+                throw new MalformedEventException($"the 'block' of {AitronosText.Describe(name)} is not a JSON object");
+            default:
+                break;
+        }
+
+        if (fields.ResponseBlocks.HasValue && fields.ResponseBlocks.Token != JsonTokenType.StartArray)
+        {
+            throw new MalformedEventException($"the 'response_blocks' of {AitronosText.Describe(name)} is not a JSON array");
+        }
+    }
+
+    private static void CheckString(EventValue value, scoped ReadOnlySpan<byte> name, string member)
+    {
+        if (value.HasValue && !value.IsString)
+        {
+            throw new MalformedEventException($"the '{member}' of {AitronosText.Describe(name)} is not a string");
         }
     }
 

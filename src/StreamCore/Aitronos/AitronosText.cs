@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Text;
 using StreamCore.Core;
 
@@ -12,8 +13,8 @@ namespace StreamCore.Aitronos;
 /// </summary>
 internal static class AitronosText
 {
-    /// <summary>Appends a delta (<paramref name="member"/> of the event named <paramref name="eventName"/>); null or absent is no change.</summary>
-    public static void Append<TSink>(ref AssembledText text, EventValue delta, StreamUpdateKind kind, scoped ReadOnlySpan<byte> eventName, string member, AitronosState state, ref TSink sink)
+    /// <summary>Appends a delta (a string, its shape checked with the event's); null or absent is no change.</summary>
+    public static void Append<TSink>(ref AssembledText text, EventValue delta, StreamUpdateKind kind, AitronosState state, ref TSink sink)
         where TSink : struct, IUpdateSink
     {
         if (!delta.HasValue)
@@ -21,10 +22,7 @@ internal static class AitronosText
             return;
         }
 
-        if (!delta.IsString)
-        {
-            throw NotAString(eventName, member);
-        }
+        Debug.Assert(delta.IsString, "the event's shapes were checked: the delta is a string");
 
         ReadOnlySpan<byte> escaped = delta.Escaped;
         state.Charge(escaped.Length);
@@ -40,7 +38,7 @@ internal static class AitronosText
     /// A full text replaces the text. Announced as the rest of the text when it extends what the
     /// deltas built, as nothing when it equals it, and as a replacement otherwise.
     /// </summary>
-    public static void Replace<TSink>(ref AssembledText text, EventValue full, StreamUpdateKind kind, scoped ReadOnlySpan<byte> eventName, string member, AitronosState state, ref TSink sink)
+    public static void Replace<TSink>(ref AssembledText text, EventValue full, StreamUpdateKind kind, AitronosState state, ref TSink sink)
         where TSink : struct, IUpdateSink
     {
         if (!full.HasValue)
@@ -48,10 +46,7 @@ internal static class AitronosText
             return;
         }
 
-        if (!full.IsString)
-        {
-            throw NotAString(eventName, member);
-        }
+        Debug.Assert(full.IsString, "the event's shapes were checked: the full text is a string");
 
         ReadOnlySpan<byte> value = full.Escaped;
         ReadOnlySpan<byte> current = text.Escaped.Span;
@@ -83,7 +78,4 @@ internal static class AitronosText
 
     /// <summary>An event's name for a message ("an unnamed event" when it had none). Allocates: for errors only.</summary>
     public static string Describe(ReadOnlySpan<byte> eventName) => eventName.IsEmpty ? "an unnamed event" : Encoding.UTF8.GetString(eventName);
-
-    private static MalformedEventException NotAString(ReadOnlySpan<byte> eventName, string member)
-        => new($"the '{member}' of {Describe(eventName)} is not a string");
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Text.Json;
 using StreamCore.Core;
 using StreamCore.Json;
@@ -18,17 +19,13 @@ internal static class AitronosToolCalls
     /// (or the event itself when it has no <c>block</c>) whose <c>type</c> is <c>tool_call</c>":
     /// appended in arrival order, started and completed at once.
     /// </summary>
-    public static void AddFromEvent<TSink>(ref AitronosEventFields fields, scoped ReadOnlySpan<byte> eventName, AitronosState state, ref TSink sink)
+    public static void AddFromEvent<TSink>(ref AitronosEventFields fields, AitronosState state, ref TSink sink)
         where TSink : struct, IUpdateSink
     {
         BlockFields block;
         if (fields.Block.HasValue)
         {
-            if (fields.Block.Token != JsonTokenType.StartObject)
-            {
-                throw new MalformedEventException($"the 'block' of {AitronosText.Describe(eventName)} is not a JSON object");
-            }
-
+            Debug.Assert(fields.Block.Token == JsonTokenType.StartObject, "the event's shapes were checked: its block is an object");
             block = BlockFields.Read(fields.Block.Raw, state.Options.MaxJsonDepth);
         }
         else
@@ -60,14 +57,10 @@ internal static class AitronosToolCalls
     /// replace the streamed ones". A final entry equal to the streamed call at its position keeps
     /// that call (and announces nothing); any other entry is a new call, started and completed.
     /// </summary>
-    public static void ReplaceFromResponseBlocks<TSink>(EventValue responseBlocks, scoped ReadOnlySpan<byte> eventName, AitronosState state, ref TSink sink)
+    public static void ReplaceFromResponseBlocks<TSink>(EventValue responseBlocks, AitronosState state, ref TSink sink)
         where TSink : struct, IUpdateSink
     {
-        if (responseBlocks.Token != JsonTokenType.StartArray)
-        {
-            throw new MalformedEventException($"the 'response_blocks' of {AitronosText.Describe(eventName)} is not a JSON array");
-        }
-
+        Debug.Assert(responseBlocks.Token == JsonTokenType.StartArray, "the event's shapes were checked: response_blocks is an array");
         List<ToolCallState> calls = state.ToolCalls;
         var final = new List<ToolCallState>(calls.Count);
         int kept = 0; // how many streamed calls the final list keeps, at their positions

@@ -132,6 +132,20 @@ public class StreamEndTests
         Assert.Equal(StreamStatus.Failed, partial.Status);
     }
 
+    [Theory]
+    [InlineData("""{"event":"response.content_delta","user_id":"u","thread_id":"t","usage":{"n":1},"delta":5}""")]
+    [InlineData("""{"event":"response.completed","user_id":"u","thread_id":"t","response_blocks":{"type":"tool_call"}}""")]
+    [InlineData("""{"event":"response.block","user_id":"u","thread_id":"t","block":[{"type":"tool_call"}]}""")]
+    [InlineData("""{"event":"response.completed","user_id":"u","thread_id":"t","response":"fine","reasoning_content":false}""")]
+    public void AMalformedEventLeavesNoTrace(string badEvent)
+    {
+        StreamFormatException error = AssembleMalformed(Data("""{"event":"response.content_delta","delta":"ok"}""", badEvent));
+        using StreamResult? partial = error.PartialResult;
+        AssertJson(
+            """{"id":null,"object":"response","createdAt":null,"model":null,"choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finishReason":null,"logprobs":null}],"usage":null,"organizationId":null,"threadId":null}""",
+            partial!.ToJson());
+    }
+
     [Fact]
     public void EventsThatNameNoProtocolAreNotMalformed()
     {
