@@ -3,7 +3,11 @@ namespace StreamCore.Aitronos;
 /// <summary>
 /// Which of the three documented generations of Aitronos streams a stream was (<c>typed-protocols.md</c>,
 /// section 3; <c>seed-streams.md</c>, section 1.1). Told from the events that only one generation
-/// sends; when a stream mixes them, the newest one it showed.
+/// sends; when a stream mixes them, the newest one it showed. A stream that names its events in
+/// the data but sends only events the current and previous generations share
+/// (<c>response.created</c>, <c>response.content_delta</c>, <c>response.completed</c>,
+/// <c>response.error</c>) is told as <see cref="Current"/>: every current event names itself in the
+/// data, while the previous generation's events page shows its payloads without the name.
 /// </summary>
 public enum AitronosGeneration
 {
@@ -21,6 +25,8 @@ public enum AitronosGeneration
     /// The previous one: the event name in a data member <c>event</c> (or only in the SSE name),
     /// <c>response.content_delta</c>, <c>reasoning.*</c>, <c>response.block</c>, and a
     /// <c>response.completed</c> that carries the full text, blocks and reasoning; no <c>[DONE]</c>.
+    /// Told by <c>reasoning.*</c>, <c>response.block</c>, or a <c>response.content_delta</c> or
+    /// <c>response.error</c> named only by its SSE name.
     /// </summary>
     Previous,
 

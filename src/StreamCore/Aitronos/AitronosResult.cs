@@ -92,8 +92,10 @@ public sealed class AitronosResult : StreamResult
 
     /// <summary>
     /// The <c>tool_call</c> blocks, in arrival order, or as the last <c>response_blocks</c> listed them:
-    /// id (null: Aitronos documents none), type <c>function</c>, <c>tool_name</c>, and the arguments
-    /// as JSON text. Aitronos runs these tools itself; they are the calls the response made.
+    /// the block's <c>id</c> (null when it has none, as every documented block), type <c>function</c>,
+    /// <c>tool_name</c>, and <c>arguments</c> (else <c>tool_arguments</c>) as JSON text: a JSON value
+    /// as its text verbatim, a string as the text it holds, empty when neither came. Each arrives
+    /// whole and complete. Aitronos runs these tools itself; they are the calls the response made.
     /// </summary>
     public override IReadOnlyList<ToolCall> ToolCalls
     {
