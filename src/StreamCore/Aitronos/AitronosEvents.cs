@@ -309,7 +309,7 @@ internal static class AitronosEvents
             return; // bookkeeping: nothing else of the item is read
         }
 
-        var reader = new Utf8JsonReader(item.Raw);
+        var reader = new Utf8JsonReader(item.Raw, new JsonReaderOptions { MaxDepth = state.Options.MaxJsonDepth });
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
