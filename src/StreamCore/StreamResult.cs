@@ -68,7 +68,7 @@ public abstract class StreamResult : IDisposable
         get
         {
             ReadOnlySpan<byte> usage = UsageSpan;
-            return usage.IsEmpty ? default : UsageCounts.Parse(usage);
+            return usage.IsEmpty || !UsageCountsTokens ? default : UsageCounts.Parse(usage);
         }
     }
 
@@ -125,6 +125,9 @@ public abstract class StreamResult : IDisposable
 
     /// <summary>The usage object's JSON in the state's buffers, or empty.</summary>
     private protected abstract ReadOnlySpan<byte> UsageSpan { get; }
+
+    /// <summary>Whether the usage object counts tokens, so that <see cref="Usage"/> reads it (Aitronos counts neurons and synapses: its counters stay empty).</summary>
+    private protected virtual bool UsageCountsTokens => true;
 
     /// <summary>The error object's JSON in the state's buffers, or empty.</summary>
     private protected abstract ReadOnlySpan<byte> ErrorSpan { get; }
