@@ -150,7 +150,7 @@ public sealed class AitronosResult : StreamResult
     public long? PartialContentLength => GetInteger("partial_content_length"u8);
 
     /// <summary>The <c>createdAt</c> that an event carried, in Unix seconds, or null (Aitronos does not stream it).</summary>
-    public long? CreatedAt
+    public long? CreatedAtSeconds
     {
         get
         {
@@ -158,6 +158,9 @@ public sealed class AitronosResult : StreamResult
             return System.Buffers.Text.Utf8Parser.TryParse(raw, out long value, out int used) && used == raw.Length && used > 0 ? value : null;
         }
     }
+
+    /// <summary>The creation time (<see cref="CreatedAtSeconds"/>), or null.</summary>
+    public override DateTimeOffset? CreatedAt => CreatedAtSeconds is long seconds && seconds is >= -62_135_596_800 and <= 253_402_300_799 ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
 
     /// <summary>
     /// The raw JSON of a member kept among "anything else" (<c>user_id</c>, <c>trace_id</c>,

@@ -78,7 +78,8 @@ public class MappingTests
         Assert.Equal(1728057600, (long?)present["createdAt"]);
         Assert.Equal("gpt-4o-mini", (string?)present["model"]); // last non-null
         Assert.Equal("gpt-4o-mini", result.Model);
-        Assert.Equal(1728057600, result.CreatedAt);
+        Assert.Equal(1728057600, result.CreatedAtSeconds);
+        Assert.Equal(System.DateTimeOffset.FromUnixTimeSeconds(1728057600), result.CreatedAt);
         Assert.False(present.ContainsKey("created_at"));
     }
 
