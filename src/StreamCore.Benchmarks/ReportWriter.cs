@@ -39,6 +39,8 @@ internal sealed record ResultRow(
 internal static class ReportWriter
 {
     public const string Sdk = "Baseline_OpenAiSdk";
+    public const string ResponsesSdk = "Baseline_OpenAiResponsesSdk";
+    public const string AnthropicSdk = "Baseline_AnthropicSdk";
     public const string Stj = "Baseline_SseParserStj";
     public const string Floor = "Floor_Utf8JsonReaderTokenize";
 
