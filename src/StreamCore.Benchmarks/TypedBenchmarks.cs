@@ -89,7 +89,7 @@ public class TypedStreamCoreBenchmarks : WorkloadBenchmark
     }
 }
 
-/// <summary>The tokenize floor on the typed workloads: the same definition as on chat (<see cref="FloorBenchmarks.Tokenize"/>).</summary>
+/// <summary>The tokenize floor on the typed workloads: the same definition as on chat (<see cref="FloorBenchmarks.Tokenize(IReadOnlyList{byte[]})"/>).</summary>
 [MemoryDiagnoser]
 public class TypedFloorBenchmarks : WorkloadBenchmark
 {
