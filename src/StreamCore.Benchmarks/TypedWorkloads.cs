@@ -46,14 +46,23 @@ public static class TypedWorkloads
         [AnthropicText] = ["content_block_delta/compaction_delta"],
     };
 
-    internal static Workload Create(string name) => name switch
+    internal static Workload Create(string name) => Create(name, scale: 1);
+
+    /// <summary>
+    /// A generated workload with <paramref name="scale"/> times its deltas (the same stream,
+    /// longer), for measuring what each extra event allocates; null for the corpora.
+    /// </summary>
+    internal static Workload? CreateScaled(string name, int scale) =>
+        name is ResponsesCorpus or AnthropicCorpus ? null : Create(name, scale);
+
+    private static Workload Create(string name, int scale) => name switch
     {
-        ResponsesText => ResponsesLongText(),
-        ResponsesFunctionCall => ResponsesFragmentedArguments(),
-        ResponsesReasoning => ResponsesReasoningSummary(),
-        AnthropicText => AnthropicLongText(),
-        AnthropicToolUse => AnthropicFragmentedToolInput(),
-        AnthropicThinking => AnthropicThinkingWithSignature(),
+        ResponsesText => ResponsesLongText(scale),
+        ResponsesFunctionCall => ResponsesFragmentedArguments(scale),
+        ResponsesReasoning => ResponsesReasoningSummary(scale),
+        AnthropicText => AnthropicLongText(scale),
+        AnthropicToolUse => AnthropicFragmentedToolInput(scale),
+        AnthropicThinking => AnthropicThinkingWithSignature(scale),
         ResponsesCorpus => LoadCorpus(name, "openai-responses", StreamProtocol.Responses),
         AnthropicCorpus => LoadCorpus(name, "anthropic", StreamProtocol.AnthropicMessages),
         _ => throw new ArgumentException($"Unknown typed workload '{name}'.", nameof(name)),
@@ -62,75 +71,75 @@ public static class TypedWorkloads
     // ---- OpenAI Responses ---------------------------------------------------------------------
 
     /// <summary>xai-reasoning-summary-1: its reasoning summary as recorded, then its output_text deltas replayed 3 times.</summary>
-    private static Workload ResponsesLongText()
+    private static Workload ResponsesLongText(int scale)
     {
         Recording recording = Recording.Load(Sources[ResponsesText]);
         var builder = new StreamBuilder(recording, sequenceNumbers: true);
-        builder.Replay(e => e.Kind == "response.output_text.delta", "delta", times: 3);
+        builder.Replay(e => e.Kind == "response.output_text.delta", "delta", times: 3 * scale);
         TypedResult expected = builder.Build();
         return Generated(ResponsesText, StreamProtocol.Responses, builder, expected,
-            $"xai shape: reasoning summary ({builder.CountOf("response.reasoning_summary_text.delta")} deltas), then {builder.CountOf("response.output_text.delta"):N0} output_text deltas (the recording's {recording.CountOf("response.output_text.delta")}, 3 times)");
+            $"xai shape: reasoning summary ({builder.CountOf("response.reasoning_summary_text.delta")} deltas), then {builder.CountOf("response.output_text.delta"):N0} output_text deltas (the recording's {recording.CountOf("response.output_text.delta")}, {3 * scale} times)");
     }
 
     /// <summary>azure-function-call-1: one function_call whose ~8 KB arguments arrive in 2-8 character deltas with obfuscation padding, then <c>.done</c>.</summary>
-    private static Workload ResponsesFragmentedArguments()
+    private static Workload ResponsesFragmentedArguments(int scale)
     {
         Recording recording = Recording.Load(Sources[ResponsesFunctionCall]);
         var builder = new StreamBuilder(recording, sequenceNumbers: true);
         var random = new Random(2150);
-        builder.ReplaceFragments(e => e.Kind == "response.function_call_arguments.delta", "delta", Workloads.ToolArguments(random, 8 * 1024), random, 2, 8, obfuscationWidth: 16);
+        builder.ReplaceFragments(e => e.Kind == "response.function_call_arguments.delta", "delta", Workloads.ToolArguments(random, scale * 8 * 1024), random, 2, 8, obfuscationWidth: 16);
         TypedResult expected = builder.Build();
         return Generated(ResponsesFunctionCall, StreamProtocol.Responses, builder, expected,
             $"Azure shape: one function_call, {expected.ToolCalls[0].Arguments.Length:N0} chars of JSON arguments in {builder.CountOf("response.function_call_arguments.delta"):N0} deltas of 2-8 chars (+ obfuscation), then .done");
     }
 
     /// <summary>openai-reasoning-summary-function-calls-1: a reasoning item whose summary deltas are replayed 40 times, then its function call as recorded.</summary>
-    private static Workload ResponsesReasoningSummary()
+    private static Workload ResponsesReasoningSummary(int scale)
     {
         Recording recording = Recording.Load(Sources[ResponsesReasoning]);
         var builder = new StreamBuilder(recording, sequenceNumbers: true);
-        builder.Replay(e => e.Kind == "response.reasoning_summary_text.delta", "delta", times: 40);
+        builder.Replay(e => e.Kind == "response.reasoning_summary_text.delta", "delta", times: 40 * scale);
         TypedResult expected = builder.Build();
         return Generated(ResponsesReasoning, StreamProtocol.Responses, builder, expected,
-            $"OpenAI shape: reasoning item (encrypted_content) with {builder.CountOf("response.reasoning_summary_text.delta"):N0} summary deltas (the recording's {recording.CountOf("response.reasoning_summary_text.delta")}, 40 times), then a function_call ({builder.CountOf("response.function_call_arguments.delta")} argument deltas)");
+            $"OpenAI shape: reasoning item (encrypted_content) with {builder.CountOf("response.reasoning_summary_text.delta"):N0} summary deltas (the recording's {recording.CountOf("response.reasoning_summary_text.delta")}, {40 * scale} times), then a function_call ({builder.CountOf("response.function_call_arguments.delta")} argument deltas)");
     }
 
     // ---- Anthropic Messages -------------------------------------------------------------------
 
     /// <summary>compaction-1's text block alone (its compaction block left out, the text block renumbered 0): its text deltas replayed twice.</summary>
-    private static Workload AnthropicLongText()
+    private static Workload AnthropicLongText(int scale)
     {
         Recording recording = Recording.Load(Sources[AnthropicText]);
         var builder = new StreamBuilder(recording, sequenceNumbers: false);
         builder.DropBlock(0);
-        builder.Replay(e => e.Kind == "content_block_delta/text_delta", "delta.text", times: 2);
+        builder.Replay(e => e.Kind == "content_block_delta/text_delta", "delta.text", times: 2 * scale);
         TypedResult expected = builder.Build();
         return Generated(AnthropicText, StreamProtocol.AnthropicMessages, builder, expected,
-            $"compaction-1's text block: {builder.CountOf("content_block_delta/text_delta"):N0} text_delta events (the recording's {recording.CountOf("content_block_delta/text_delta")}, twice)");
+            $"compaction-1's text block: {builder.CountOf("content_block_delta/text_delta"):N0} text_delta events (the recording's {recording.CountOf("content_block_delta/text_delta")}, {2 * scale} times)");
     }
 
     /// <summary>sdk-tool-use-1: its text, then a tool_use whose ~12 KB input arrives in 2-12 character input_json_delta fragments after the recorded empty first one.</summary>
-    private static Workload AnthropicFragmentedToolInput()
+    private static Workload AnthropicFragmentedToolInput(int scale)
     {
         Recording recording = Recording.Load(Sources[AnthropicToolUse]);
         var builder = new StreamBuilder(recording, sequenceNumbers: false);
         var random = new Random(1314);
-        builder.ReplaceFragments(e => e.Kind == "content_block_delta/input_json_delta", "delta.partial_json", Workloads.ToolArguments(random, 12 * 1024), random, 2, 12, obfuscationWidth: 0, keepFirst: true);
+        builder.ReplaceFragments(e => e.Kind == "content_block_delta/input_json_delta", "delta.partial_json", Workloads.ToolArguments(random, scale * 12 * 1024), random, 2, 12, obfuscationWidth: 0, keepFirst: true);
         TypedResult expected = builder.Build();
         return Generated(AnthropicToolUse, StreamProtocol.AnthropicMessages, builder, expected,
             $"SDK fixture shape: text, then tool_use with {expected.ToolCalls[0].Arguments.Length:N0} chars of input in {builder.CountOf("content_block_delta/input_json_delta"):N0} input_json_delta fragments of 2-12 chars");
     }
 
     /// <summary>thinking-signature-1: its thinking and text deltas replayed 20 times, the signature_delta kept before the thinking block's stop.</summary>
-    private static Workload AnthropicThinkingWithSignature()
+    private static Workload AnthropicThinkingWithSignature(int scale)
     {
         Recording recording = Recording.Load(Sources[AnthropicThinking]);
         var builder = new StreamBuilder(recording, sequenceNumbers: false);
-        builder.Replay(e => e.Kind == "content_block_delta/thinking_delta", "delta.thinking", times: 20);
-        builder.Replay(e => e.Kind == "content_block_delta/text_delta", "delta.text", times: 20);
+        builder.Replay(e => e.Kind == "content_block_delta/thinking_delta", "delta.thinking", times: 20 * scale);
+        builder.Replay(e => e.Kind == "content_block_delta/text_delta", "delta.text", times: 20 * scale);
         TypedResult expected = builder.Build();
         return Generated(AnthropicThinking, StreamProtocol.AnthropicMessages, builder, expected,
-            $"thinking block ({builder.CountOf("content_block_delta/thinking_delta"):N0} thinking_delta, one signature_delta), then text ({builder.CountOf("content_block_delta/text_delta"):N0} text_delta): the recording's {recording.CountOf("content_block_delta/thinking_delta")} and {recording.CountOf("content_block_delta/text_delta")}, 20 times");
+            $"thinking block ({builder.CountOf("content_block_delta/thinking_delta"):N0} thinking_delta, one signature_delta), then text ({builder.CountOf("content_block_delta/text_delta"):N0} text_delta): the recording's {recording.CountOf("content_block_delta/thinking_delta")} and {recording.CountOf("content_block_delta/text_delta")}, {20 * scale} times");
     }
 
     // ---- corpora ------------------------------------------------------------------------------
