@@ -174,6 +174,7 @@ public static class TypedWorkloads
     {
         private readonly List<RecordedEvent> _events = [.. recording.Events.Select(e => e.Clone())];
         private readonly Dictionary<string, string> _wholes = new(StringComparer.Ordinal);
+        private readonly HashSet<RecordedEvent> _deltas = [];
         private readonly StringBuilder _body = new();
 
         public int CountOf(string kind) => _events.Count(e => e.Kind == kind);
@@ -238,7 +239,8 @@ public static class TypedWorkloads
                     e.Data["sequence_number"] = sequence++;
                 }
 
-                foreach ((string recorded, string generated) in _wholes)
+                // Final values repeat a whole; a generated delta is a fragment, even one equal to a recorded whole.
+                foreach ((string recorded, string generated) in _deltas.Contains(e) ? [] : _wholes)
                 {
                     replaced[recorded] += e.ReplaceStrings(recorded, generated);
                 }
@@ -285,6 +287,7 @@ public static class TypedWorkloads
 
                 _events.RemoveRange(i, run.Count);
                 _events.InsertRange(i, generated);
+                _deltas.UnionWith(generated);
                 i += generated.Count - 1;
             }
         }
