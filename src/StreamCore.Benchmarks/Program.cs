@@ -12,8 +12,8 @@ namespace StreamCore.Benchmarks;
 /// <list type="bullet">
 /// <item><c>--quick</c>: few, short iterations (a fast look; numbers are rough).</item>
 /// <item><c>--merge</c>: keep rows of an earlier bench-results/results.json that this run did not measure.</item>
-/// <item><c>--skip-check</c>: skip the correctness self-check.</item>
-/// <item><c>--workload a,b</c>: only these workloads (names as in the report).</item>
+/// <item><c>--skip-check</c>: skip the correctness self-check; <c>--check-only</c>: run it and stop (exit code 0 or 1).</item>
+/// <item><c>--workload a,b</c>: only these workloads (names as in the report; chat and typed-protocol ones).</item>
 /// <item><c>--paired</c>: only the target ratios measured in paired rounds (<see cref="PairedRatios"/>).</item>
 /// <item><c>--scenarios</c>: only the latency and concurrency scenarios; <c>--no-scenarios</c>: skip them.</item>
 /// <item>anything else goes to BenchmarkDotNet (<c>--filter *Sse*</c>, <c>--job short</c>, <c>--list flat</c>, ...).</item>
@@ -21,7 +21,7 @@ namespace StreamCore.Benchmarks;
 /// </summary>
 public static class Program
 {
-    private static readonly string[] OwnFlags = ["--quick", "--merge", "--skip-check", "--scenarios", "--no-scenarios", "--paired"];
+    private static readonly string[] OwnFlags = ["--quick", "--merge", "--skip-check", "--check-only", "--scenarios", "--no-scenarios", "--paired"];
 
     public static int Main(string[] args)
     {
@@ -61,6 +61,13 @@ public static class Program
             bdnArgs.AddRange(["--filter", "*"]);
         }
 
+        // The self-check checks what this run measures: the chosen workloads and the methods the filter selects.
+        BenchmarkSelection selection = BenchmarkSelection.From(WorkloadBenchmark.Selected, bdnArgs);
+        if (args.Contains("--check-only"))
+        {
+            return SelfCheck.Run(Console.Out, selection) ? 0 : 1;
+        }
+
         if (args.Contains("--paired"))
         {
             PairedRatios.Run(Path.Combine(RepositoryRoot(), "bench-results"), WorkloadBenchmark.Selected ?? Workloads.Names, quick, Console.Out);
@@ -73,7 +80,7 @@ public static class Program
             return 0;
         }
 
-        if (!infoOnly && !skipCheck && !SelfCheck.Run(Console.Out))
+        if (!infoOnly && !skipCheck && !SelfCheck.Run(Console.Out, selection))
         {
             Console.Error.WriteLine("The self-check failed: a method does not read the workloads correctly; not benchmarking.");
             return 1;

@@ -39,14 +39,16 @@ internal sealed record ResultRow(
 internal static class ReportWriter
 {
     public const string Sdk = "Baseline_OpenAiSdk";
+    public const string ResponsesSdk = "Baseline_OpenAiResponsesSdk";
+    public const string AnthropicSdk = "Baseline_AnthropicSdk";
     public const string Stj = "Baseline_SseParserStj";
     public const string Floor = "Floor_Utf8JsonReaderTokenize";
 
-    /// <summary>Report order; methods not listed follow alphabetically.</summary>
+    /// <summary>Report order; methods not listed follow alphabetically. The typed workloads share the StreamCore and floor rows.</summary>
     private static readonly string[] MethodOrder =
     [
         "StreamCore_EndToEnd", "StreamCore_Updates", "SseLayer_StreamCore", "SseLayer_StreamCorePipe", "SseLayer_SseParser",
-        Stj, Sdk, Floor, "Floor_LineScan",
+        Stj, Sdk, ResponsesSdk, AnthropicSdk, Floor, "Floor_LineScan",
     ];
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -88,6 +90,8 @@ internal static class ReportWriter
         "Baseline_OpenAiSdk: the SDK's update type has no choice index and surfaces only the first choice of each chunk, so for n>1 streams (n4-logprobs, some corpus streams) its accumulated text mixes the choices; its timing still covers parsing every chunk. Its time includes building the request and the in-memory HttpClient round trip once per stream.",
         "Floors: Floor_Utf8JsonReaderTokenize finds each event's 'data: {' line and runs Utf8JsonReader.Read() to the end, nothing else; Floor_LineScan counts line ends with one vectorized IndexOfAny.",
         "The corpus workload runs each recorded stream separately (its numbers are sums over the streams).",
+        "Typed workloads (responses-*, anthropic-*): generated ones are recordings of ../shared/corpus-typed with their deltas scaled up (TypedWorkloads.cs); the two corpora are the recordings as they are, each stream on its own. \"vs SDK\" is against the workload's protocol's SDK: Baseline_OpenAiSdk (chat), Baseline_OpenAiResponsesSdk (OpenAI .NET SDK 2.15 CreateResponseStreamingAsync with the usual accumulation), Baseline_AnthropicSdk (Anthropic .NET SDK 13.14 CreateStreaming + Aggregate(), then the blocks read). Both SDKs' times include building the request and the in-memory HttpClient round trip once per stream.",
+        "On the typed corpora the SDKs throw on three recordings (OpenAI: the image-generation stream's cut base64; Anthropic: the two SDK fixtures that end without their last blank line, so message_stop is never dispatched); their time counts reading up to the exception.",
     ];
 
     private static List<ResultRow> Collect(IReadOnlyList<Summary> summaries, string now)
@@ -160,7 +164,8 @@ internal static class ReportWriter
         md.AppendLine($"| load average | {machine.LoadAverage} |");
         md.AppendLine($"| runtime | {machine.Runtime} |");
         md.AppendLine($"| BenchmarkDotNet | {machine.BenchmarkDotNet} |");
-        md.AppendLine($"| OpenAI SDK | {machine.OpenAiSdk} |").AppendLine();
+        md.AppendLine($"| OpenAI SDK | {machine.OpenAiSdk} |");
+        md.AppendLine($"| Anthropic SDK | {machine.AnthropicSdk} |").AppendLine();
 
         md.AppendLine("## Workloads").AppendLine();
         md.AppendLine("| workload | bytes | SSE events | streams | shape |").AppendLine("|---|---:|---:|---:|---|");
@@ -188,6 +193,7 @@ internal static class ReportWriter
         }
 
         md.AppendLine().AppendLine("![throughput](throughput.svg)").AppendLine();
+        TypedReport.AppendMarkdown(md, rows);
         md.AppendLine("## Results per workload").AppendLine();
         foreach (string w in workloads)
         {
@@ -200,7 +206,7 @@ internal static class ReportWriter
                 md.Append(Inv, $"| {row.Method}{(row.CarriedOver ? " (earlier run)" : "")} | {FormatTime(row.MeanNs)} | {FormatTime(row.StdDevNs)} | {FormatMbps(row.MegabytesPerSecond)} | ");
                 md.Append(row.AllocatedBytesPerOp is { } a ? FormatBytes(a) : "?").Append(" | ");
                 md.Append(row.AllocatedBytesPerEvent is { } e ? e.ToString(e < 10 ? "0.##" : "N0", Inv) + " B" : "?").Append(" | ");
-                md.Append(FormatRatio(Speedup(row, rows, Sdk))).Append(" | ");
+                md.Append(FormatRatio(Speedup(row, rows, TypedReport.SdkFor(row.Workload)))).Append(" | ");
                 md.Append(FormatRatio(Speedup(row, rows, Stj))).Append(" | ");
                 md.Append(FormatRatio(Speedup(row, rows, Floor))).AppendLine(" |");
             }
@@ -254,6 +260,7 @@ internal static class ReportWriter
             json.WriteString("runtime", machine.Runtime);
             json.WriteString("benchmarkDotNet", machine.BenchmarkDotNet);
             json.WriteString("openAiSdk", machine.OpenAiSdk);
+            json.WriteString("anthropicSdk", machine.AnthropicSdk);
             json.WriteEndObject();
 
             json.WriteStartArray("workloads");
@@ -266,6 +273,8 @@ internal static class ReportWriter
                 json.WriteNumber("bytes", w.TotalBytes);
                 json.WriteNumber("events", w.EventCount);
                 json.WriteNumber("streams", w.Streams.Count);
+                json.WriteString("protocol", w.Protocol.ToString());
+                json.WriteString("sdkMethod", TypedReport.SdkFor(name));
                 json.WriteEndObject();
             }
 
@@ -284,7 +293,7 @@ internal static class ReportWriter
                 WriteNullable(json, "allocatedBytesPerEvent", row.AllocatedBytesPerEvent is { } e ? Math.Round(e, 2) : null);
                 json.WriteNumber("workloadBytes", row.WorkloadBytes);
                 json.WriteNumber("workloadEvents", row.WorkloadEvents);
-                WriteNullable(json, "speedupVsSdk", Round(Speedup(row, rows, Sdk)));
+                WriteNullable(json, "speedupVsSdk", Round(Speedup(row, rows, TypedReport.SdkFor(row.Workload))));
                 WriteNullable(json, "speedupVsStj", Round(Speedup(row, rows, Stj)));
                 WriteNullable(json, "speedupVsTokenizeFloor", Round(Speedup(row, rows, Floor)));
                 json.WriteString("measuredAtUtc", row.MeasuredAtUtc);
@@ -293,6 +302,7 @@ internal static class ReportWriter
             }
 
             json.WriteEndArray();
+            TypedReport.WriteJson(json, rows);
             json.WriteStartArray("notes");
             foreach (string note in notes)
             {
@@ -385,7 +395,7 @@ internal static class ReportWriter
 }
 
 /// <summary>The machine a run happened on.</summary>
-internal sealed record MachineInfo(string Os, string Cpu, int Cores, string LoadAverage, string Runtime, string BenchmarkDotNet, string OpenAiSdk)
+internal sealed record MachineInfo(string Os, string Cpu, int Cores, string LoadAverage, string Runtime, string BenchmarkDotNet, string OpenAiSdk, string AnthropicSdk)
 {
     public static MachineInfo Current() => new(
         OsName(),
@@ -394,7 +404,8 @@ internal sealed record MachineInfo(string Os, string Cpu, int Cores, string Load
         LoadAverageNow(),
         $"{RuntimeInformation.FrameworkDescription} ({RuntimeInformation.ProcessArchitecture})",
         Version(typeof(BenchmarkSwitcher).Assembly),
-        Version(typeof(OpenAI.Chat.ChatClient).Assembly));
+        Version(typeof(OpenAI.Chat.ChatClient).Assembly),
+        Version(typeof(global::Anthropic.AnthropicClient).Assembly));
 
     private static string Version(Assembly assembly)
     {

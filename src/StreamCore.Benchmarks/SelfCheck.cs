@@ -15,21 +15,25 @@ namespace StreamCore.Benchmarks;
 /// Runs once before benchmarking: every method must read every workload correctly, or the numbers
 /// mean nothing. Baselines are compared with the generators' ground truth (for the corpus, with
 /// <see cref="ReferenceReader"/>); the SSE-layer methods must agree on event counts and data bytes.
+/// The typed workloads are checked by <see cref="TypedSelfCheck"/>. Only the selected workloads
+/// are checked.
 /// </summary>
 internal static class SelfCheck
 {
     /// <summary>Known limitations found while checking (reported, not failures).</summary>
     public static List<string> Notes { get; } = [];
 
-    public static bool Run(TextWriter log)
+    public static bool Run(TextWriter log, BenchmarkSelection selection)
     {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(selection);
         var failures = new List<string>();
         var sdk = new OpenAiSdkBaseline();
         var sdkUnsupported = new List<string>();
         var sdkDifferent = new List<string>();
         var streamCoreDifferent = new List<string>();
 
-        foreach (string name in Workloads.Names)
+        foreach (string name in selection.Workloads.Where(Workloads.ChatNames.Contains))
         {
             Workload workload;
             try
@@ -113,6 +117,8 @@ internal static class SelfCheck
         {
             Notes.Add($"The OpenAI SDK's accumulated text/tool calls differ from a direct reading for {sdkDifferent.Count} single-choice corpus stream(s) (fields it does not surface, e.g. reasoning, or calls without an index): {string.Join(", ", sdkDifferent)}.");
         }
+
+        TypedSelfCheck.Run(selection.Workloads.Where(Workloads.TypedNames.Contains), selection, log, failures, Notes);
 
         if (streamCoreDifferent.Count > 0)
         {

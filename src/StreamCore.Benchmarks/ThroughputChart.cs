@@ -26,7 +26,7 @@ internal static class ThroughputChart
     // Colour-blind-friendly palette (Okabe-Ito plus greys); one colour per method, the same in every group.
     private static readonly string[] Palette =
     [
-        "#0072B2", "#56B4E9", "#009E73", "#E69F00", "#D55E00", "#CC79A7", "#999999", "#555555", "#F0E442", "#000000",
+        "#0072B2", "#56B4E9", "#009E73", "#E69F00", "#D55E00", "#CC79A7", "#882255", "#117733", "#999999", "#555555", "#F0E442", "#000000",
     ];
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -86,7 +86,7 @@ internal static class ThroughputChart
             y += GroupGap;
         }
 
-        svg.Append(Inv, $"<text x=\"20\" y=\"{height - 14}\" fill=\"#555\">SseLayer_* and Floor_*: framing or tokenizing only. Baseline_* and StreamCore_*: the whole response.</text>\n");
+        svg.Append(Inv, $"<text x=\"20\" y=\"{height - 14}\" fill=\"#555\">SseLayer_* and Floor_*: framing or tokenizing only. Baseline_* and StreamCore_*: the whole response. responses-*/anthropic-*: typed protocols.</text>\n");
         svg.Append("</svg>\n");
         return svg.ToString();
     }

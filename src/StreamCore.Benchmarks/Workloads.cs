@@ -12,8 +12,21 @@ namespace StreamCore.Benchmarks;
 public sealed class Workload
 {
     internal Workload(string name, string description, IReadOnlyList<byte[]> streams, IReadOnlyList<string> streamNames, IReadOnlyList<AssembledResult>? expected, IReadOnlyList<string>? contentInStreamOrder)
+        : this(name, StreamProtocol.ChatCompletions, description, streams, streamNames, expected, contentInStreamOrder, typedExpected: null)
+    {
+    }
+
+    /// <summary>A workload of a typed protocol (Responses, Anthropic Messages), with its ground truth when generated.</summary>
+    internal Workload(string name, StreamProtocol protocol, string description, IReadOnlyList<byte[]> streams, IReadOnlyList<string> streamNames, IReadOnlyList<TypedResult>? typedExpected)
+        : this(name, protocol, description, streams, streamNames, expected: null, contentInStreamOrder: null, typedExpected)
+    {
+    }
+
+    private Workload(string name, StreamProtocol protocol, string description, IReadOnlyList<byte[]> streams, IReadOnlyList<string> streamNames, IReadOnlyList<AssembledResult>? expected, IReadOnlyList<string>? contentInStreamOrder, IReadOnlyList<TypedResult>? typedExpected)
     {
         Name = name;
+        Protocol = protocol;
+        TypedExpected = typedExpected;
         Description = description;
         Streams = streams;
         StreamNames = streamNames;
@@ -26,6 +39,12 @@ public sealed class Workload
     public string Name { get; }
 
     public string Description { get; }
+
+    /// <summary>The wire protocol of every stream of the workload (chat completions for the chat workloads).</summary>
+    public StreamProtocol Protocol { get; }
+
+    /// <summary>Whether the workload is of a typed protocol (Responses, Anthropic Messages) rather than chat completions.</summary>
+    public bool IsTyped => Protocol != StreamProtocol.ChatCompletions;
 
     /// <summary>The response bodies, each processed on its own (a generated workload has exactly one).</summary>
     public IReadOnlyList<byte[]> Streams { get; }
@@ -46,6 +65,13 @@ public sealed class Workload
 
     /// <summary>All content fragments of a stream concatenated in arrival order, across choices (what a reader that ignores the choice index sees).</summary>
     public IReadOnlyList<string>? ContentInStreamOrder { get; }
+
+    /// <summary>
+    /// Ground truth per stream of a generated typed workload (the text, reasoning and tool calls the
+    /// generator streamed); null for chat workloads and for the typed corpora (the self-check derives
+    /// a reference with <see cref="TypedReferenceReader"/>).
+    /// </summary>
+    public IReadOnlyList<TypedResult>? TypedExpected { get; }
 }
 
 /// <summary>Deterministic generators for the synthetic workloads, and the corpus loader.</summary>
@@ -58,8 +84,26 @@ public static class Workloads
 
     private static readonly ConcurrentDictionary<string, Lazy<Workload>> Cache = new(StringComparer.Ordinal);
 
-    /// <summary>The workload names, in report order.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Content4K, Tools3x8KB, N4Logprobs, Corpus];
+    /// <summary>The chat-completion workloads, in report order.</summary>
+    public static IReadOnlyList<string> ChatNames { get; } = [Content4K, Tools3x8KB, N4Logprobs, Corpus];
+
+    /// <summary>The OpenAI Responses workloads (<see cref="TypedWorkloads"/>), in report order.</summary>
+    public static IReadOnlyList<string> ResponsesNames { get; } = [TypedWorkloads.ResponsesText, TypedWorkloads.ResponsesFunctionCall, TypedWorkloads.ResponsesReasoning, TypedWorkloads.ResponsesCorpus];
+
+    /// <summary>The Anthropic Messages workloads (<see cref="TypedWorkloads"/>), in report order.</summary>
+    public static IReadOnlyList<string> AnthropicNames { get; } = [TypedWorkloads.AnthropicText, TypedWorkloads.AnthropicToolUse, TypedWorkloads.AnthropicThinking, TypedWorkloads.AnthropicCorpus];
+
+    /// <summary>Every typed-protocol workload, in report order.</summary>
+    public static IReadOnlyList<string> TypedNames { get; } = [.. ResponsesNames, .. AnthropicNames];
+
+    /// <summary>The workload names, in report order: chat first, then the typed protocols.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. ChatNames, .. TypedNames];
+
+    /// <summary>The protocol of a workload, known from its name without loading it.</summary>
+    public static StreamProtocol ProtocolOf(string name) =>
+        ResponsesNames.Contains(name) ? StreamProtocol.Responses
+        : AnthropicNames.Contains(name) ? StreamProtocol.AnthropicMessages
+        : StreamProtocol.ChatCompletions;
 
     public static Workload Get(string name) =>
         Cache.GetOrAdd(name, n => new Lazy<Workload>(() => Create(n))).Value;
@@ -70,6 +114,7 @@ public static class Workloads
         Tools3x8KB => GenerateTools(seed: 3008, calls: 3, argumentBytes: 8 * 1024),
         N4Logprobs => GenerateLogprobs(seed: 4100, choices: 4, chunksPerChoice: 1000),
         Corpus => LoadCorpus(),
+        _ when TypedNames.Contains(name) => TypedWorkloads.Create(name),
         _ => throw new ArgumentException($"Unknown workload '{name}'. Known: {string.Join(", ", Names)}.", nameof(name)),
     };
 
@@ -173,7 +218,8 @@ public static class Workloads
         return Generated(Tools3x8KB, $"{calls} parallel tool calls, ~{argumentBytes / 1024} KB JSON arguments each, 3-6 char fragments interleaved", chunk, expected, string.Empty);
     }
 
-    private static string ToolArguments(Random random, int targetLength)
+    /// <summary>Weather-forecast JSON arguments of about <paramref name="targetLength"/> characters (escapes and non-ASCII included).</summary>
+    internal static string ToolArguments(Random random, int targetLength)
     {
         string[] cities = ["Zürich, CH", "São Paulo, BR", "Kraków, PL", "Paris, FR", "Tokyo, JP", "Reykjavík, IS"];
         string[] summaries = ["sunny", "light rain", "\"scattered\" showers", "fog, then clear", "snow \\ sleet", "windy"];
@@ -268,9 +314,14 @@ public static class Workloads
     // ---- corpus -----------------------------------------------------------------------------
 
     /// <summary>The shared corpus directory: <c>../shared/corpus</c> next to the directory holding StreamCore.sln.</summary>
-    public static string FindCorpusDirectory()
+    public static string FindCorpusDirectory() => FindSharedDirectory("corpus", "STREAMCORE_CORPUS");
+
+    /// <summary>The typed-protocol recordings: <c>../shared/corpus-typed</c> next to the directory holding StreamCore.sln.</summary>
+    public static string FindTypedCorpusDirectory() => FindSharedDirectory("corpus-typed", "STREAMCORE_CORPUS_TYPED");
+
+    private static string FindSharedDirectory(string folder, string environmentVariable)
     {
-        string? overridePath = Environment.GetEnvironmentVariable("STREAMCORE_CORPUS");
+        string? overridePath = Environment.GetEnvironmentVariable(environmentVariable);
         if (!string.IsNullOrEmpty(overridePath))
         {
             return overridePath;
@@ -280,7 +331,7 @@ public static class Workloads
         {
             if (File.Exists(Path.Combine(dir.FullName, "StreamCore.sln")))
             {
-                string corpus = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "corpus"));
+                string corpus = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", folder));
                 if (Directory.Exists(corpus))
                 {
                     return corpus;
@@ -290,7 +341,7 @@ public static class Workloads
             }
         }
 
-        throw new DirectoryNotFoundException($"No StreamCore.sln above {AppContext.BaseDirectory}; set STREAMCORE_CORPUS to the corpus directory.");
+        throw new DirectoryNotFoundException($"No StreamCore.sln above {AppContext.BaseDirectory}; set {environmentVariable} to the ../shared/{folder} directory.");
     }
 
     private static Workload LoadCorpus()

@@ -122,20 +122,4 @@ public sealed class OpenAiSdkBaseline
         result.Choices[0] = choice;
         return result;
     }
-
-    /// <summary>Answers every request with 200, <c>text/event-stream</c> and the current body.</summary>
-    private sealed class CannedResponseHandler : HttpMessageHandler
-    {
-        public byte[] Body { get; set; } = [];
-
-        protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var content = new ByteArrayContent(Body);
-            content.Headers.ContentType = new MediaTypeHeaderValue("text/event-stream");
-            return new HttpResponseMessage(HttpStatusCode.OK) { Content = content, RequestMessage = request };
-        }
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(Send(request, cancellationToken));
-    }
 }
