@@ -373,10 +373,9 @@ internal static class AnthropicBlockRules
     private static void AppendInput<TSink>(AnthropicState state, AnthropicBlock block, ReadOnlySpan<byte> fragment, ref TSink sink)
         where TSink : struct, IUpdateSink
     {
-        if (block.Input is null)
+        block.Input ??= new ToolCallState(-1);
+        if (block.Input.Arguments.IsEmpty && !fragment.IsEmpty)
         {
-            block.Input = new ToolCallState(-1);
-
             // The input text is written where the seed's input stands, or after the members so far.
             block.Members.GetOrAdd(AnthropicBlock.InputName, MemberKind.Null, AnthropicBlock.InputName);
         }
@@ -417,7 +416,7 @@ internal static class AnthropicBlockRules
             citations.Items = entries;
         }
 
-        List<MergedObject> items = citations.Items!;
+        List<MergedObject> items = citations.Items ??= [];
         if (items.Count >= state.Options.MaxAnnotations)
         {
             throw new MalformedEventException($"block {block.Index} has more than {state.Options.MaxAnnotations} citations (MaxAnnotations)");
