@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Text.Json;
 using StreamCore.Core;
 using static StreamCore.Core.MemberMerger;
@@ -170,45 +171,24 @@ internal static class AnthropicBlockRules
         }
 
         int index = e.Index;
-        AnthropicBlock block = state.GetBlock(index, out bool created);
-        if (created)
-        {
-            Open(state, block, kind, ref sink);
-        }
-        else if (block.Closed)
-        {
-            // A delta after the block's stop: the block takes it, and closes again at the end.
-            block.Closed = false;
-            if (block.Input is { } input)
-            {
-                input.Completed = false;
-            }
-        }
-
         switch (kind)
         {
             case DeltaKind.Text:
-                // "text_delta appends to text"
-                AppendText(state, block.TextMember, e.DeltaText);
-                block.Built |= BuiltMembers.Text;
-                if (sink.IsEnabled && !e.DeltaText.IsEmpty)
-                {
-                    sink.OnText(state.Result, StreamUpdateKind.ContentDelta, index, -1, e.DeltaText, e.DeltaTextOffset);
-                }
-
+                StringDelta(state, index, kind, e.DeltaText, e.DeltaTextOffset, ref sink);
+                Remember(state, data, e.DeltaTextOffset, e.DeltaText.Length, index, kind);
                 break;
             case DeltaKind.Thinking:
-                // "thinking_delta to thinking"
-                AppendText(state, block.ThinkingMember, e.DeltaThinking);
-                block.Built |= BuiltMembers.Thinking;
-                if (sink.IsEnabled && !e.DeltaThinking.IsEmpty)
-                {
-                    sink.OnText(state.Result, StreamUpdateKind.ReasoningDelta, index, -1, e.DeltaThinking, e.DeltaThinkingOffset);
-                }
-
+                StringDelta(state, index, kind, e.DeltaThinking, e.DeltaThinkingOffset, ref sink);
+                Remember(state, data, e.DeltaThinkingOffset, e.DeltaThinking.Length, index, kind);
+                break;
+            case DeltaKind.InputJson:
+                StringDelta(state, index, kind, e.DeltaPartialJson, e.DeltaPartialJsonOffset, ref sink);
+                Remember(state, data, e.DeltaPartialJsonOffset, e.DeltaPartialJson.Length, index, kind);
                 break;
             case DeltaKind.Signature:
+            {
                 // "signature_delta sets signature" (opaque: carried as its JSON bytes)
+                AnthropicBlock block = Place(state, index, kind, ref sink);
                 if (!e.DeltaSignature.IsEmpty)
                 {
                     SetCharged(state, block.Members.GetOrAdd(AnthropicBlock.SignatureName, MemberKind.Raw, AnthropicBlock.SignatureName), e.DeltaSignature);
@@ -216,8 +196,12 @@ internal static class AnthropicBlockRules
                 }
 
                 break;
+            }
+
             case DeltaKind.Citations:
+            {
                 // "citations_delta appends its citation to the block's citations (created if absent or null)"
+                AnthropicBlock block = Place(state, index, kind, ref sink);
                 if (!e.DeltaCitation.IsEmpty && !e.DeltaCitation.SequenceEqual("null"u8))
                 {
                     AppendCitation(state, block, e.DeltaCitation);
@@ -228,12 +212,12 @@ internal static class AnthropicBlockRules
                 }
 
                 break;
-            case DeltaKind.InputJson:
-                // "input_json_delta appends partial_json to the block's input text, on any block type; "" is no change"
-                AppendInput(state, block, e.DeltaPartialJson, ref sink);
-                break;
+            }
+
             default:
+            {
                 // "compaction_delta sets the block's content and encrypted_content"
+                AnthropicBlock block = Place(state, index, kind, ref sink);
                 if (!e.DeltaContent.IsEmpty)
                 {
                     SetCharged(state, block.Members.GetOrAdd(MemberNames.Content, MemberKind.Raw, MemberNames.Content), e.DeltaContent);
@@ -246,6 +230,43 @@ internal static class AnthropicBlockRules
                     block.Built |= BuiltMembers.EncryptedContent;
                 }
 
+                break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A delta that carries a string (escaped content at <paramref name="offset"/> in the event):
+    /// "text_delta appends to text; thinking_delta to thinking; input_json_delta appends
+    /// partial_json to the block's input text, on any block type; "" is no change".
+    /// </summary>
+    public static void StringDelta<TSink>(AnthropicState state, int index, DeltaKind kind, ReadOnlySpan<byte> value, int offset, ref TSink sink)
+        where TSink : struct, IUpdateSink
+    {
+        AnthropicBlock block = Place(state, index, kind, ref sink);
+        switch (kind)
+        {
+            case DeltaKind.Text:
+                AppendText(state, block.TextMember, value);
+                block.Built |= BuiltMembers.Text;
+                if (sink.IsEnabled && !value.IsEmpty)
+                {
+                    sink.OnText(state.Result, StreamUpdateKind.ContentDelta, index, -1, value, offset);
+                }
+
+                break;
+            case DeltaKind.Thinking:
+                AppendText(state, block.ThinkingMember, value);
+                block.Built |= BuiltMembers.Thinking;
+                if (sink.IsEnabled && !value.IsEmpty)
+                {
+                    sink.OnText(state.Result, StreamUpdateKind.ReasoningDelta, index, -1, value, offset);
+                }
+
+                break;
+            default:
+                Debug.Assert(kind == DeltaKind.InputJson, "the deltas that carry a string");
+                AppendInput(state, block, value, ref sink);
                 break;
         }
     }
@@ -312,7 +333,37 @@ internal static class AnthropicBlockRules
         }
     }
 
-    // "A delta for a block never started opens one of the delta's kind."
+    /// <summary>The block a delta writes into: "a delta for a block never started opens one of the delta's kind".</summary>
+    private static AnthropicBlock Place<TSink>(AnthropicState state, int index, DeltaKind kind, ref TSink sink)
+        where TSink : struct, IUpdateSink
+    {
+        AnthropicBlock block = state.GetBlock(index, out bool created);
+        if (created)
+        {
+            Open(state, block, kind, ref sink);
+        }
+        else if (block.Closed)
+        {
+            // A delta after the block's stop: the block takes it, and closes again at the end.
+            block.Closed = false;
+            if (block.Input is { } input)
+            {
+                input.Completed = false;
+            }
+        }
+
+        return block;
+    }
+
+    // The bytes around a delta's string, for the next delta of the block to repeat (a null string has none).
+    private static void Remember(AnthropicState state, ReadOnlySpan<byte> data, int valueOffset, int valueLength, int index, DeltaKind kind)
+    {
+        if (valueOffset > 0 && data[valueOffset - 1] == (byte)'"')
+        {
+            state.RepeatedDelta.Remember(data, valueOffset, valueLength, index, kind);
+        }
+    }
+
     private static void Open<TSink>(AnthropicState state, AnthropicBlock block, DeltaKind kind, ref TSink sink)
         where TSink : struct, IUpdateSink
     {

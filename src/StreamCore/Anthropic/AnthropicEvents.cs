@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using StreamCore.Core;
@@ -42,6 +43,23 @@ internal static class AnthropicEvents
             return;
         }
 
+        // A string delta of the block before, repeated around a new string: only the string is read.
+        if (state.RepeatedDelta.Match(data, out ReadOnlySpan<byte> value, out int offset))
+        {
+            state.Revision++;
+            AnthropicBlockRules.StringDelta(state, state.RepeatedDelta.Index, state.RepeatedDelta.Kind, value, offset, ref sink);
+            return;
+        }
+
+        ProcessRead(state, eventType, data, ref sink);
+    }
+
+    // Every other event, read in full. A method of its own: the event record it fills is large, and
+    // the repeated-delta path above does not pay for clearing it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ProcessRead<TSink>(AnthropicState state, string eventType, ReadOnlySpan<byte> data, ref TSink sink)
+        where TSink : struct, IUpdateSink
+    {
         if (data[0] != (byte)'{')
         {
             ReadOnlySpan<byte> trimmed = data.Trim(" \t\r\n"u8);

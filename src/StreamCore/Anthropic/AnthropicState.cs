@@ -36,6 +36,9 @@ internal sealed class AnthropicState : AssemblyState
     /// <summary>The <c>tool_use</c> blocks' calls, in order of first appearance.</summary>
     public List<ToolCallState> ToolCalls => _toolCalls;
 
+    /// <summary>The bytes the next string delta of a block may repeat (see <see cref="Anthropic.RepeatedDelta"/>).</summary>
+    public RepeatedDelta RepeatedDelta;
+
     /// <summary>Whether a refusal's explanation was announced (a later one replaces it).</summary>
     public bool RefusalAnnounced { get; set; }
 
@@ -112,6 +115,7 @@ internal sealed class AnthropicState : AssemblyState
         _blocks.Clear();
         _toolCalls.Clear();
         _usageJson.Dispose();
+        RepeatedDelta.Dispose();
     }
 
     /// <summary>Rule 4 for every block still open once malformed input ended the stream (no updates: the exception reports it).</summary>

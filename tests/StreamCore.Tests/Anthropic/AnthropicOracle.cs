@@ -178,10 +178,10 @@ internal sealed class AnthropicOracle
         switch (type)
         {
             case "text_delta":
-                json["text"] = (json["text"]?.GetValue<string>() ?? string.Empty) + delta["text"]!.GetValue<string>();
+                json["text"] = (json["text"]?.GetValue<string>() ?? string.Empty) + (delta["text"]?.GetValue<string>() ?? string.Empty);
                 break;
             case "thinking_delta":
-                json["thinking"] = (json["thinking"]?.GetValue<string>() ?? string.Empty) + delta["thinking"]!.GetValue<string>();
+                json["thinking"] = (json["thinking"]?.GetValue<string>() ?? string.Empty) + (delta["thinking"]?.GetValue<string>() ?? string.Empty);
                 break;
             case "signature_delta":
                 json["signature"] = delta["signature"]!.DeepClone();
@@ -195,7 +195,7 @@ internal sealed class AnthropicOracle
                 citations.Add(delta["citation"]!.DeepClone());
                 break;
             case "input_json_delta":
-                block.InputText.Append(delta["partial_json"]!.GetValue<string>());
+                block.InputText.Append(delta["partial_json"]?.GetValue<string>());
                 if (!json.ContainsKey("input"))
                 {
                     json["input"] = null;
