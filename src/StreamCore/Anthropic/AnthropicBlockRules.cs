@@ -54,13 +54,13 @@ internal static class AnthropicBlockRules
 
         state.Charge(seed.Length);
         AnthropicBlock block = state.GetBlock(index, out _);
-        bool hadText = !block.GetText(AnthropicBlock.TextName).IsEmpty || !block.GetText(AnthropicBlock.ThinkingName).IsEmpty;
         BlockKind? kind = null;
         ReadOnlySpan<byte> id = default;
         ReadOnlySpan<byte> name = default;
         ReadOnlySpan<byte> text = default;
         int textOffset = -1;
         bool textIsThinking = false;
+        bool textReplaced = false; // a seed's text replaced text an earlier seed gave
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             ReadOnlySpan<byte> member = GetName(ref reader);
@@ -76,6 +76,7 @@ internal static class AnthropicBlockRules
             {
                 // The seed's text is where text_delta / thinking_delta append.
                 MergedMember target = built == BuiltMembers.Text ? block.TextMember : block.ThinkingMember;
+                textReplaced = target is { Kind: MemberKind.Text, Value.IsEmpty: false };
                 target.Kind = MemberKind.Text;
                 target.Value.Set(reader.ValueSpan);
                 text = reader.ValueSpan;
@@ -143,9 +144,9 @@ internal static class AnthropicBlockRules
 
         // A seed's text is text of the block like any delta's: announced, so that the text announced
         // per block is the block's text.
-        if (sink.IsEnabled && !text.IsEmpty)
+        if (sink.IsEnabled && (!text.IsEmpty || textReplaced))
         {
-            sink.OnText(state.Result, textIsThinking ? StreamUpdateKind.ReasoningDelta : StreamUpdateKind.ContentDelta, index, -1, text, textOffset, replaces: hadText);
+            sink.OnText(state.Result, textIsThinking ? StreamUpdateKind.ReasoningDelta : StreamUpdateKind.ContentDelta, index, -1, text, textOffset, replaces: textReplaced);
         }
     }
 

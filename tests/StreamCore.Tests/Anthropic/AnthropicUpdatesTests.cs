@@ -65,9 +65,9 @@ public class AnthropicUpdatesTests
 
             for (int i = 0; i < result.Blocks.Count; i++)
             {
-                string? expected = content[i]![member] is JsonValue value ? value.GetValue<string>() : null;
-                string? got = announced.TryGetValue(result.Blocks[i].Index, out StringBuilder? text) ? text.ToString() : null;
-                Assert.Equal(string.IsNullOrEmpty(expected) ? null : expected, got);
+                string expected = content[i]![member] is JsonValue value ? value.GetValue<string>() : string.Empty;
+                string got = announced.TryGetValue(result.Blocks[i].Index, out StringBuilder? text) ? text.ToString() : string.Empty;
+                Assert.Equal(expected, got);
             }
         }
 
@@ -183,6 +183,29 @@ public class AnthropicUpdatesTests
         {
             Assert.Equal("from start and delta", result.Text);
             Assert.Equal("seeded more", result.Reasoning);
+            AssertInvariants(updates, result);
+        }
+    }
+
+    [Fact]
+    public void ARestartThatReplacesASeedsTextAnnouncesTheReplacement()
+    {
+        string input = Events(
+            Start,
+            BlockStart(0, """{"type":"text","text":"Hello"}"""),
+            BlockStart(0, """{"type":"text","text":"Bye"}"""),
+            BlockStart(1, """{"type":"thinking","thinking":"first"}"""),
+            BlockStart(1, """{"type":"thinking","thinking":""}"""),
+            BlockStart(2, """{"type":"text","text":"kept"}"""),
+            TextDelta(2, "\" more\""),
+            BlockStart(2, """{"type":"text","text":"ignored: deltas built the text"}"""),
+            Stop);
+        (List<StreamUpdate> updates, AnthropicMessageResult result) = ReadUpdates(input);
+        using (result)
+        {
+            Assert.Equal("Byekept more", result.Text);
+            Assert.Equal(string.Empty, result.Reasoning);
+            Assert.Equal(2, updates.Count(u => u.IsReplacement));
             AssertInvariants(updates, result);
         }
     }
