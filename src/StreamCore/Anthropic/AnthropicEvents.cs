@@ -195,6 +195,7 @@ internal static class AnthropicEvents
         13 when type.SequenceEqual("message_delta"u8) => AnthropicEventKind.MessageDelta,
         12 when type.SequenceEqual("message_stop"u8) => AnthropicEventKind.MessageStop,
         4 when type.SequenceEqual("ping"u8) => AnthropicEventKind.Ping,
+        9 when type.SequenceEqual("keepalive"u8) => AnthropicEventKind.Ping,
         5 when type.SequenceEqual("error"u8) => AnthropicEventKind.Error,
         _ when type.StartsWith("response."u8) => AnthropicEventKind.Responses,
         _ => AnthropicEventKind.Unknown,

@@ -69,12 +69,17 @@ public class AnthropicCommonGroundTests
     [Fact]
     public void KeepAlivesPingsCommentsAndARelaysDoneChangeNothing()
     {
-        string noise = ": comment\n\nevent: ping\ndata: {\"type\": \"ping\"}\n\ndata:\n\ndata:   \n\nevent: keepalive\ndata: {}\n\n";
+        string noise = ": comment\n\nevent: ping\ndata: {\"type\": \"ping\"}\n\ndata:\n\ndata:   \n\nevent: keepalive\ndata: {}\n\ndata: {\"type\":\"keepalive\"}\n\n";
         string input = noise + Events(TextStream[..3]) + noise + "data: [DONE]\n\n" + Events(TextStream[3..]) + "data: [DONE] \n\n";
         using AnthropicMessageResult result = Assemble(input);
         using AnthropicMessageResult plain = Assemble(Events(TextStream));
         Assert.Equal(StreamStatus.Complete, result.Status);
         Assert.Equal(plain.ToJson(), result.ToJson());
+
+        // No-ops, not unknown events: nothing is announced for them.
+        (List<StreamUpdate> updates, AnthropicMessageResult read) = ReadUpdates(input);
+        read.Dispose();
+        Assert.DoesNotContain(updates, u => u.Kind == StreamUpdateKind.UnknownEvent);
 
         // [DONE] is not the protocol's end: without message_stop the stream is incomplete.
         using AnthropicMessageResult cut = Assemble(Events(TextStream[..5]) + "data: [DONE]\n\n");
