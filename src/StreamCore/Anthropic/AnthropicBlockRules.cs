@@ -111,7 +111,9 @@ internal static class AnthropicBlockRules
             }
             else
             {
-                ReadOnlySpan<byte> raw = ReadRaw(ref reader, seed);
+                ReadOnlySpan<byte> raw = built == BuiltMembers.Citations && reader.TokenType == JsonTokenType.StartArray
+                    ? ReadCitations(ref reader, seed, state, block)
+                    : ReadRaw(ref reader, seed);
                 SetRaw(block.Members.GetOrAdd(member, MemberKind.Raw), raw);
             }
         }
@@ -457,6 +459,11 @@ internal static class AnthropicBlockRules
                 reader.Read();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
+                    if (entries.Count >= state.Options.MaxAnnotations)
+                    {
+                        throw TooManyCitations(state, block);
+                    }
+
                     var entry = new MergedObject(capacity: 0) { IsRawValue = true };
                     entry.RawValue.Set(ReadRaw(ref reader, citations.Value.Span));
                     entries.Add(entry);
@@ -471,12 +478,33 @@ internal static class AnthropicBlockRules
         List<MergedObject> items = citations.Items ??= [];
         if (items.Count >= state.Options.MaxAnnotations)
         {
-            throw new MalformedEventException($"block {block.Index} has more than {state.Options.MaxAnnotations} citations (MaxAnnotations)");
+            throw TooManyCitations(state, block);
         }
 
         AddRawEntry(citation, state, items);
         block.Built |= BuiltMembers.Citations;
     }
+
+    // A seed's citations count toward MaxAnnotations as the ones deltas append do.
+    private static ReadOnlySpan<byte> ReadCitations(ref Utf8JsonReader reader, ReadOnlySpan<byte> seed, AnthropicState state, AnthropicBlock block)
+    {
+        int start = (int)reader.TokenStartIndex;
+        int count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (++count > state.Options.MaxAnnotations)
+            {
+                throw TooManyCitations(state, block);
+            }
+
+            reader.Skip();
+        }
+
+        return seed[start..(int)reader.BytesConsumed];
+    }
+
+    private static MalformedEventException TooManyCitations(AnthropicState state, AnthropicBlock block)
+        => new($"block {block.Index} has more than {state.Options.MaxAnnotations} citations (MaxAnnotations)");
 
     private static void AppendText(AnthropicState state, MergedMember member, ReadOnlySpan<byte> escaped)
     {

@@ -216,6 +216,21 @@ public class AnthropicCommonGroundTests
     }
 
     [Fact]
+    public void MaxAnnotationsCountsTheCitationsASeedBrought()
+    {
+        string input = Events(Start, BlockStart(0, """{"type":"text","text":"","citations":[{"n":1},{"n":2},{"n":3}]}"""), Delta(0, """{"type":"citations_delta","citation":{"n":4}}"""), Stop);
+        StreamFormatException e = AssembleMalformed(input, new StreamOptions { MaxAnnotations = 2 });
+        Assert.Equal(2, e.EventNumber); // the seed already has one too many
+        Assert.Contains("(MaxAnnotations)", e.Message, StringComparison.Ordinal);
+        e.PartialResult.Dispose();
+        e = AssembleMalformed(input, new StreamOptions { MaxAnnotations = 3 });
+        Assert.Equal(3, e.EventNumber); // the delta's is one too many
+        e.PartialResult.Dispose();
+        using AnthropicMessageResult fits = Assemble(input, new StreamOptions { MaxAnnotations = 4 });
+        Assert.Equal(4, JsonNode.Parse(fits.ToJson())!["content"]![0]!["citations"]!.AsArray().Count);
+    }
+
+    [Fact]
     public void MaxResultBytesCountsEveryByteAccumulated()
     {
         string input = Events(Start, BlockStart(0, """{"type":"text","text":""}"""), TextDelta(0, "\"0123456789\""), TextDelta(0, "\"0123456789\""), Stop);
