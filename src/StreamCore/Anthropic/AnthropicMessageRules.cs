@@ -59,7 +59,8 @@ internal static class AnthropicMessageRules
                 LayOver(ref reader, message, usage, keepNulls: true);
                 if (sink.IsEnabled)
                 {
-                    sink.OnJson(state.Result, StreamUpdateKind.Usage, -1, -1, message[start..(int)reader.BytesConsumed], offset + start);
+                    // The usage as laid over so far: the last usage announced is the result's.
+                    sink.OnJson(state.Result, StreamUpdateKind.Usage, -1, -1, state.GetUsageJson(), -1);
                 }
             }
             else
@@ -117,7 +118,8 @@ internal static class AnthropicMessageRules
             LayOver(ref reader, e.Usage, GetObjectMember(state.Message, MemberNames.Usage), keepNulls: false);
             if (sink.IsEnabled)
             {
-                sink.OnJson(state.Result, StreamUpdateKind.Usage, -1, -1, e.Usage, e.UsageOffset);
+                // The usage as laid over so far, not the delta's members alone: the last usage announced is the result's.
+                sink.OnJson(state.Result, StreamUpdateKind.Usage, -1, -1, state.GetUsageJson(), -1);
             }
         }
 

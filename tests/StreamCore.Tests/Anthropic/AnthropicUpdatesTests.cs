@@ -71,6 +71,10 @@ public class AnthropicUpdatesTests
             }
         }
 
+        // The last usage announced is the result's usage (laid over, not the last delta's members alone).
+        StreamUpdate[] usages = updates.Where(u => u.Kind == StreamUpdateKind.Usage).ToArray();
+        Assert.Equal(result.UsageJson.IsEmpty ? null : Encoding.UTF8.GetString(result.UsageJson.Span), usages.Length == 0 ? null : Encoding.UTF8.GetString(usages[^1].Json.Span));
+
         // The tool input fragments announced equal the result's arguments; each call starts and completes once.
         foreach (ToolCall call in result.ToolCalls)
         {
@@ -143,7 +147,7 @@ public class AnthropicUpdatesTests
                 "ToolCallCompleted 2 t",
                 "ItemCompleted 2 ",
                 "UnknownEvent -1 brand_new_event {\"type\":\"brand_new_event\",\"index\":7}",
-                "Usage -1 {\"output_tokens\":3}",
+                "Usage -1 {\"input_tokens\":10,\"output_tokens\":3}", // laid over: the last usage announced is the result's
                 "Stop -1 ToolCalls tool_use",
                 "End -1 ",
             ],
