@@ -16,6 +16,9 @@ internal static class CorpusFiles
     /// <summary>The corpus directory.</summary>
     public static string Directory => Location.Value;
 
+    /// <summary>The repository's root: the folder of StreamCore.sln.</summary>
+    public static string Root => FindRoot().FullName;
+
     /// <summary>The file names of every recorded stream, in ordinal order.</summary>
     public static IReadOnlyList<string> Names =>
         System.IO.Directory.GetFiles(Directory, "*.sse").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
@@ -23,7 +26,7 @@ internal static class CorpusFiles
     /// <summary>The bytes of one recorded stream.</summary>
     public static byte[] Read(string name) => File.ReadAllBytes(Path.Combine(Directory, name));
 
-    private static string Find()
+    private static DirectoryInfo FindRoot()
     {
         DirectoryInfo? folder = new(AppContext.BaseDirectory);
         while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "StreamCore.sln")))
@@ -31,11 +34,12 @@ internal static class CorpusFiles
             folder = folder.Parent;
         }
 
-        if (folder is null)
-        {
-            throw new InvalidOperationException($"no folder above {AppContext.BaseDirectory} contains StreamCore.sln; cannot find the corpus");
-        }
+        return folder ?? throw new InvalidOperationException($"no folder above {AppContext.BaseDirectory} contains StreamCore.sln; cannot find the corpus");
+    }
 
+    private static string Find()
+    {
+        DirectoryInfo folder = FindRoot();
         string corpus = Path.GetFullPath(Path.Combine(folder.FullName, "..", "shared", "corpus"));
         if (!System.IO.Directory.Exists(corpus) || !System.IO.Directory.EnumerateFiles(corpus, "*.sse").Any())
         {
