@@ -106,4 +106,34 @@ public class SseAllocationTests
         long forLarge = AllocatedWhileReading(source(large), 2000, options);
         Assert.Equal(0, forLarge - forSmall);
     }
+
+    [Fact]
+    public void TypedProtocolsEventNamesAreNamedWithoutAllocating()
+    {
+        // Typed streams name every event, and alternate between names: each must be a shared string.
+        const string Typed =
+            "event: response.output_item.added\ndata: {}\n\n" +
+            "event: response.output_text.delta\ndata: {}\n\n" +
+            "event: content_block_delta\ndata: {}\n\n" +
+            "event: response.reasoning_summary_text.delta\ndata: {}\n\n" +
+            "event: message_delta\ndata: {}\n\n" +
+            "event: response.content_delta\ndata: {}\n\n" +
+            "event: ping\ndata: {}\n\n" +
+            "event: response.completed\ndata: {}\n\n";
+        byte[] small = Encoding.UTF8.GetBytes(new StringBuilder().Insert(0, Typed, 125).ToString());
+        byte[] large = Encoding.UTF8.GetBytes(new StringBuilder().Insert(0, Typed, 250).ToString());
+        for (int i = 0; i < 3; i++)
+        {
+            AllocatedWhileReading(InMemory(small), 1000, SseReaderOptions.Default);
+            AllocatedWhileReading(InMemory(large), 2000, SseReaderOptions.Default);
+        }
+
+        long forSmall = AllocatedWhileReading(InMemory(small), 1000, SseReaderOptions.Default);
+        long forLarge = AllocatedWhileReading(InMemory(large), 2000, SseReaderOptions.Default);
+        Assert.Equal(0, forLarge - forSmall);
+
+        using var reader = new SseEventReader(InMemory(small));
+        Assert.True(reader.ReadAsync().IsCompletedSuccessfully);
+        Assert.Same("response.output_item.added", reader.Current.EventType); // the interned literal: no copy
+    }
 }
