@@ -14,17 +14,62 @@ namespace StreamCore.Responses;
 /// </summary>
 internal static class EventReader
 {
+    // Reopens the event object and its response object, so that a read can go on after an output array it skipped.
+    private static ReadOnlySpan<byte> ReopenedEnvelope => "{\"\":{"u8;
+
     /// <summary>Reads <paramref name="data"/>, one JSON object, into <paramref name="fields"/>.</summary>
     /// <exception cref="JsonException">The data is not well-formed JSON.</exception>
     /// <exception cref="MalformedEventException">The data is JSON of the wrong shape.</exception>
-    public static void Read(ReadOnlySpan<byte> data, SliceScratch scratch, int maxDepth, ref EventFields fields)
+    public static void Read(ReadOnlySpan<byte> data, ResponsesState state, ref EventFields fields)
     {
-        var reader = new Utf8JsonReader(data, new JsonReaderOptions { MaxDepth = maxDepth });
+        var options = new JsonReaderOptions { MaxDepth = state.Options.MaxJsonDepth };
+        var reader = new Utf8JsonReader(data, options);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             throw new MalformedEventException("the event's data is not a JSON object");
         }
 
+        int resumeAt = ReadMembers(ref reader, data, 0, state.Scratch, state, ref fields);
+        if (resumeAt < 0)
+        {
+            EnsureEnd(ref reader);
+            return;
+        }
+
+        // The terminal output was the items' final JSON, byte for byte (validated when they came), so
+        // it was compared, not read: read on after it, in a copy that reopens the objects it lies in.
+        state.Tail.Set(ReopenedEnvelope);
+        state.Tail.Append(data[resumeAt..]);
+        int origin = resumeAt - ReopenedEnvelope.Length;
+        var rest = new Utf8JsonReader(state.Tail.Span, options);
+        rest.Read();
+        rest.Read();
+        rest.Read();
+        ReadEnvelopeMembers(ref rest, default, origin, null, state.Scratch, ref fields.Response);
+        if (ReadMembers(ref rest, default, origin, state.Scratch, null, ref fields) >= 0)
+        {
+            throw new MalformedEventException("the event has two 'response' members");
+        }
+
+        EnsureEnd(ref rest);
+    }
+
+    // A second top-level value or trailing bytes make the reader throw here.
+    private static void EnsureEnd(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+        {
+            throw new MalformedEventException("the event's data has content after its JSON object");
+        }
+    }
+
+    /// <summary>
+    /// Reads the event's members from the reader's position on (slices at <paramref name="origin"/> plus
+    /// the reader's offsets). Returns -1 at the event's end, or where in the event's data to read on
+    /// when the <c>response</c>'s output array was compared instead of read (only with <paramref name="state"/>).
+    /// </summary>
+    private static int ReadMembers(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, int origin, SliceScratch scratch, ResponsesState? state, ref EventFields fields)
+    {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             ReadOnlySpan<byte> name = reader.ValueIsEscaped ? GetName(ref reader) : reader.ValueSpan;
@@ -34,13 +79,13 @@ internal static class EventReader
                 case 4 when name.SequenceEqual("type"u8):
                     fields.Type = reader.TokenType switch
                     {
-                        JsonTokenType.String => StringContent(ref reader),
+                        JsonTokenType.String => StringContent(ref reader, origin),
                         JsonTokenType.Null => Slice.None,
                         _ => throw new MalformedEventException("the event's 'type' must be a string"),
                     };
                     break;
                 case 5 when name.SequenceEqual("delta"u8):
-                    fields.Delta = StringOrNone(ref reader);
+                    fields.Delta = StringOrNone(ref reader, origin);
                     break;
                 case 12 when name.SequenceEqual("output_index"u8):
                     fields.OutputIndex = ReadIndex(ref reader, "output_index");
@@ -57,39 +102,40 @@ internal static class EventReader
                 case 15 when name.SequenceEqual("sequence_number"u8):
                     // Diagnostics only (rule 13): a value that is not an integer is not one.
                     fields.HasSequenceNumber = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out fields.SequenceNumber);
+                    fields.SequenceToken = fields.HasSequenceNumber ? new Slice(origin + (int)reader.TokenStartIndex, reader.ValueSpan.Length) : Slice.None;
                     break;
                 case 7 when name.SequenceEqual("item_id"u8):
-                    fields.ItemId = StringOrNone(ref reader);
+                    fields.ItemId = StringOrNone(ref reader, origin);
                     break;
                 case 11 when name.SequenceEqual("obfuscation"u8):
-                    reader.Skip(); // "The obfuscation member is padding."
+                    fields.Obfuscation = StringOrNone(ref reader, origin); // "The obfuscation member is padding": never kept
                     break;
                 case 8 when name.SequenceEqual("logprobs"u8):
-                    fields.Logprobs = ArrayContent(ref reader);
+                    fields.Logprobs = ArrayContent(ref reader, origin);
                     break;
                 case 4 when name.SequenceEqual("text"u8):
-                    fields.Text = StringOrNone(ref reader);
+                    fields.Text = StringOrNone(ref reader, origin);
                     break;
                 case 7 when name.SequenceEqual("refusal"u8):
-                    fields.Refusal = StringOrNone(ref reader);
+                    fields.Refusal = StringOrNone(ref reader, origin);
                     break;
                 case 9 when name.SequenceEqual("arguments"u8):
-                    fields.Arguments = StringOrNone(ref reader);
+                    fields.Arguments = StringOrNone(ref reader, origin);
                     break;
                 case 5 when name.SequenceEqual("input"u8):
-                    fields.Input = StringOrNone(ref reader);
+                    fields.Input = StringOrNone(ref reader, origin);
                     break;
                 case 4 when name.SequenceEqual("code"u8):
-                    fields.Code = StringOrNone(ref reader);
+                    fields.Code = StringOrNone(ref reader, origin);
                     break;
                 case 4 when name.SequenceEqual("name"u8):
-                    fields.Name = StringOrNone(ref reader);
+                    fields.Name = StringOrNone(ref reader, origin);
                     break;
                 case 4 when name.SequenceEqual("item"u8):
                     fields.HasItem = reader.TokenType != JsonTokenType.Null;
                     if (fields.HasItem)
                     {
-                        ReadItem(ref reader, scratch, 0, ref fields.Item);
+                        ReadItem(ref reader, scratch, origin, ref fields.Item);
                     }
 
                     break;
@@ -97,7 +143,7 @@ internal static class EventReader
                     fields.HasPart = reader.TokenType != JsonTokenType.Null;
                     if (fields.HasPart)
                     {
-                        ReadPart(ref reader, scratch, 0, ref fields.Part);
+                        ReadPart(ref reader, scratch, origin, ref fields.Part);
                     }
 
                     break;
@@ -105,19 +151,29 @@ internal static class EventReader
                     fields.HasResponse = reader.TokenType != JsonTokenType.Null;
                     if (fields.HasResponse)
                     {
-                        ReadEnvelope(ref reader, scratch, ref fields.Response);
+                        if (reader.TokenType != JsonTokenType.StartObject)
+                        {
+                            throw new MalformedEventException("the event's 'response' must be a JSON object");
+                        }
+
+                        fields.Response.Raw = new Slice(origin + (int)reader.TokenStartIndex, 0);
+                        int resumeAt = ReadEnvelopeMembers(ref reader, data, origin, state, scratch, ref fields.Response);
+                        if (resumeAt >= 0)
+                        {
+                            return resumeAt;
+                        }
                     }
 
                     break;
                 case 10 when name.SequenceEqual("annotation"u8):
-                    fields.Annotation = reader.TokenType == JsonTokenType.Null ? Slice.None : Raw(ref reader, 0);
+                    fields.Annotation = reader.TokenType == JsonTokenType.Null ? Slice.None : Raw(ref reader, origin);
                     break;
                 case 5 when name.SequenceEqual("error"u8):
-                    fields.Error = reader.TokenType == JsonTokenType.Null ? Slice.None : Raw(ref reader, 0);
+                    fields.Error = reader.TokenType == JsonTokenType.Null ? Slice.None : Raw(ref reader, origin);
                     break;
                 case 5 when name.SequenceEqual("event"u8):
                     // Section 0: "an Aitronos event member" names another protocol; only its value tells.
-                    fields.AitronosEvent = StringOrNone(ref reader);
+                    fields.AitronosEvent = StringOrNone(ref reader, origin);
                     break;
                 default:
                     reader.Skip();
@@ -125,11 +181,7 @@ internal static class EventReader
             }
         }
 
-        // A second top-level value or trailing bytes make the reader throw here.
-        if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
-        {
-            throw new MalformedEventException("the event's data has content after its JSON object");
-        }
+        return -1;
     }
 
     /// <summary>
@@ -232,15 +284,14 @@ internal static class EventReader
         part.Raw = new Slice(origin + start, (int)reader.BytesConsumed - start);
     }
 
-    /// <summary>Reads a <c>response</c> object; the entries of its <c>output</c> array go to <paramref name="scratch"/> as slices.</summary>
-    private static void ReadEnvelope(ref Utf8JsonReader reader, SliceScratch scratch, ref EnvelopeSlices envelope)
+    /// <summary>
+    /// Reads the members of a <c>response</c> object from the reader's position to the object's end.
+    /// With <paramref name="state"/> (a read that may skip), an <c>output</c> array that is the items'
+    /// final JSON byte for byte is compared instead of read: returns where the read goes on after it.
+    /// Otherwise the entries of <c>output</c> go to <paramref name="scratch"/> as slices; returns -1.
+    /// </summary>
+    private static int ReadEnvelopeMembers(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, int origin, ResponsesState? state, SliceScratch scratch, ref EnvelopeSlices envelope)
     {
-        int start = (int)reader.TokenStartIndex;
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            throw new MalformedEventException("the event's 'response' must be a JSON object");
-        }
-
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             ReadOnlySpan<byte> name = reader.ValueIsEscaped ? GetName(ref reader) : reader.ValueSpan;
@@ -248,37 +299,45 @@ internal static class EventReader
             switch (name.Length)
             {
                 case 2 when name.SequenceEqual("id"u8):
-                    envelope.Id = StringOrNone(ref reader);
+                    envelope.Id = StringOrNone(ref reader, origin);
                     break;
                 case 5 when name.SequenceEqual("model"u8):
-                    envelope.Model = StringOrNone(ref reader);
+                    envelope.Model = StringOrNone(ref reader, origin);
                     break;
                 case 6 when name.SequenceEqual("status"u8):
-                    envelope.Status = StringOrNone(ref reader);
+                    envelope.Status = StringOrNone(ref reader, origin);
                     break;
                 case 5 when name.SequenceEqual("usage"u8):
-                    envelope.Usage = Raw(ref reader, 0);
+                    envelope.Usage = Raw(ref reader, origin);
                     break;
                 case 5 when name.SequenceEqual("error"u8):
-                    envelope.Error = Raw(ref reader, 0);
+                    envelope.Error = Raw(ref reader, origin);
                     break;
                 case 18 when name.SequenceEqual("incomplete_details"u8):
-                    envelope.IncompleteDetails = Raw(ref reader, 0);
+                    envelope.IncompleteDetails = Raw(ref reader, origin);
                     break;
                 case 6 when name.SequenceEqual("output"u8):
-                    int outputStart = (int)reader.TokenStartIndex;
+                    int outputStart = origin + (int)reader.TokenStartIndex;
                     envelope.OutputIsArray = reader.TokenType == JsonTokenType.StartArray;
+                    if (envelope.OutputIsArray && state is not null && TerminalOutput.Match(state, data, outputStart, out int outputEnd, out int resumeAt))
+                    {
+                        envelope.OutputIsItems = true;
+                        envelope.OutputCount = state.Items.Count;
+                        envelope.Output = new Slice(outputStart, outputEnd - outputStart);
+                        return resumeAt;
+                    }
+
                     if (envelope.OutputIsArray)
                     {
                         envelope.OutputFirst = scratch.EntryCount;
-                        envelope.OutputCount = ReadEntries(ref reader, scratch, 0);
+                        envelope.OutputCount = ReadEntries(ref reader, scratch, origin);
                     }
                     else
                     {
                         reader.Skip();
                     }
 
-                    envelope.Output = new Slice(outputStart, (int)reader.BytesConsumed - outputStart);
+                    envelope.Output = new Slice(outputStart, origin + (int)reader.BytesConsumed - outputStart);
                     break;
                 default:
                     reader.Skip();
@@ -286,7 +345,8 @@ internal static class EventReader
             }
         }
 
-        envelope.Raw = new Slice(start, (int)reader.BytesConsumed - start);
+        envelope.Raw = new Slice(envelope.Raw.Start, origin + (int)reader.BytesConsumed - envelope.Raw.Start);
+        return -1;
     }
 
     private static int ReadParts(ref Utf8JsonReader reader, SliceScratch scratch, int origin)
@@ -294,7 +354,7 @@ internal static class EventReader
         int count = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            PartSlices part = PartSlices.Empty;
+            PartSlices part = default;
             ReadPart(ref reader, scratch, origin, ref part);
             scratch.AddPart(part);
             count++;

@@ -2,12 +2,19 @@ using System;
 
 namespace StreamCore.Responses;
 
-/// <summary>Where a value lies in an event's data (or in a copy of part of it): start and length, or none.</summary>
-internal readonly record struct Slice(int Start, int Length)
+/// <summary>Where a value lies in an event's data (or in a copy of part of it): start and length, or none (the default).</summary>
+internal readonly struct Slice(int start, int length)
 {
-    public static Slice None => new(-1, 0);
+    // The start plus one, so that the default value is "none" and a struct of slices needs no initializing.
+    private readonly int _startPlusOne = start + 1;
 
-    public bool IsPresent => Start >= 0;
+    public static Slice None => default;
+
+    public int Start => _startPlusOne - 1;
+
+    public int Length { get; } = length;
+
+    public bool IsPresent => _startPlusOne > 0;
 
     public int End => Start + Length;
 
@@ -23,6 +30,10 @@ internal struct EventFields
     public Slice Type;
     public long SequenceNumber;
     public bool HasSequenceNumber;
+
+    /// <summary>Where the <c>sequence_number</c> token lies, and the <c>obfuscation</c> padding's content: the holes of a <see cref="DeltaTemplate"/>.</summary>
+    public Slice SequenceToken;
+    public Slice Obfuscation;
     public int OutputIndex;
     public int ContentIndex;
     public int SummaryIndex;
@@ -53,29 +64,15 @@ internal struct EventFields
     public bool HasResponse;
     public EnvelopeSlices Response;
 
-    public static EventFields Empty => new()
+    /// <summary>Fields with nothing recorded: every slice none, every index absent.</summary>
+    public static void Init(out EventFields fields)
     {
-        Type = Slice.None,
-        OutputIndex = -1,
-        ContentIndex = -1,
-        SummaryIndex = -1,
-        AnnotationIndex = -1,
-        ItemId = Slice.None,
-        Delta = Slice.None,
-        Text = Slice.None,
-        Refusal = Slice.None,
-        Arguments = Slice.None,
-        Input = Slice.None,
-        Code = Slice.None,
-        Name = Slice.None,
-        AitronosEvent = Slice.None,
-        Annotation = Slice.None,
-        Error = Slice.None,
-        Logprobs = Slice.None,
-        Item = ItemSlices.Empty,
-        Part = PartSlices.Empty,
-        Response = EnvelopeSlices.Empty,
-    };
+        fields = default;
+        fields.OutputIndex = -1;
+        fields.ContentIndex = -1;
+        fields.SummaryIndex = -1;
+        fields.AnnotationIndex = -1;
+    }
 }
 
 /// <summary>An output item's JSON, as slices: the members the rules name, the rest kept in <see cref="Raw"/>.</summary>
@@ -94,17 +91,6 @@ internal struct ItemSlices
     public bool HasSummary;
     public int SummaryFirst;
     public int SummaryCount;
-
-    public static ItemSlices Empty => new()
-    {
-        Raw = Slice.None,
-        Type = Slice.None,
-        CallId = Slice.None,
-        Name = Slice.None,
-        Arguments = Slice.None,
-        Input = Slice.None,
-        Code = Slice.None,
-    };
 }
 
 /// <summary>A content or summary part's JSON, as slices.</summary>
@@ -121,15 +107,6 @@ internal struct PartSlices
 
     /// <summary>The content of the <c>logprobs</c> array (between its brackets), when it is an array.</summary>
     public Slice Logprobs;
-
-    public static PartSlices Empty => new()
-    {
-        Raw = Slice.None,
-        Type = Slice.None,
-        Text = Slice.None,
-        Refusal = Slice.None,
-        Logprobs = Slice.None,
-    };
 }
 
 /// <summary>A <c>response</c> object, as slices of the members the normalized view and the writer need.</summary>
@@ -144,20 +121,11 @@ internal struct EnvelopeSlices
     public Slice Output;
     public Slice IncompleteDetails;
     public bool OutputIsArray;
+
+    /// <summary>Whether the output array was the items' final JSON byte for byte (compared, not read: no entries recorded).</summary>
+    public bool OutputIsItems;
     public int OutputFirst;
     public int OutputCount;
-
-    public static EnvelopeSlices Empty => new()
-    {
-        Raw = Slice.None,
-        Id = Slice.None,
-        Model = Slice.None,
-        Status = Slice.None,
-        Usage = Slice.None,
-        Error = Slice.None,
-        Output = Slice.None,
-        IncompleteDetails = Slice.None,
-    };
 
     /// <summary>The same slices in a copy of <see cref="Raw"/>'s bytes.</summary>
     public readonly EnvelopeSlices RelativeToRaw()
@@ -174,6 +142,7 @@ internal struct EnvelopeSlices
             Output = Output.RelativeTo(origin),
             IncompleteDetails = IncompleteDetails.RelativeTo(origin),
             OutputIsArray = OutputIsArray,
+            OutputIsItems = OutputIsItems,
             OutputCount = OutputCount,
             OutputFirst = -1, // entries are event slices: only the event's own pass uses them
         };

@@ -321,6 +321,7 @@ internal static class ItemLoader
             }
 
             removed.Clear();
+            state.Template.Forget(); // it may point to a part that is gone
             Touch(state, item);
         }
     }

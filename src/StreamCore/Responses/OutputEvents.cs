@@ -91,18 +91,9 @@ internal static class OutputEvents
         where TSink : struct, IUpdateSink
     {
         OutputPartState part = LocateTextPart(state, data, e, kind, ref sink, out OutputItemState item);
-        Slice delta = e.Delta;
-        if (delta.IsPresent)
+        if (e.Delta.IsPresent)
         {
-            ReadOnlySpan<byte> fragment = delta.Of(data);
-            state.Charge(fragment.Length);
-            part.Text.Append(fragment);
-            part.HasText = true;
-            part.Unchanged = false;
-            if (sink.IsEnabled && !fragment.IsEmpty)
-            {
-                sink.OnText(state.Result, UpdateKindOf(kind), item.Index, part.Index, fragment, delta.Start);
-            }
+            AppendText(state, item, part, kind, e.Delta.Of(data), e.Delta.Start, ref sink);
         }
 
         if (kind == PartKind.OutputText && e.Logprobs.IsPresent)
@@ -111,6 +102,42 @@ internal static class OutputEvents
         }
 
         ItemLoader.Touch(state, item);
+        state.Template.Remember(state.EventType, kind, data, e, item, part);
+    }
+
+    /// <summary>Appends a text delta (escaped, as it arrived at <paramref name="offset"/> in the event) to its part, and announces it.</summary>
+    public static void AppendText<TSink>(ResponsesState state, OutputItemState item, OutputPartState part, PartKind kind, ReadOnlySpan<byte> fragment, int offset, ref TSink sink)
+        where TSink : struct, IUpdateSink
+    {
+        state.Charge(fragment.Length);
+        part.Text.Append(fragment);
+        part.HasText = true;
+        part.Unchanged = false;
+        ItemLoader.Touch(state, item);
+        if (sink.IsEnabled && !fragment.IsEmpty)
+        {
+            sink.OnText(state.Result, UpdateKindOf(kind), item.Index, part.Index, fragment, offset);
+        }
+    }
+
+    /// <summary>A delta event that repeats the last one's bytes around new hole values: it goes where that one went (<see cref="DeltaTemplate"/>).</summary>
+    public static void RepeatedDelta<TSink>(ResponsesState state, DeltaTemplate template, ReadOnlySpan<byte> data, Slice delta, ref TSink sink)
+        where TSink : struct, IUpdateSink
+    {
+        OutputItemState item = template.Item!;
+        ReadOnlySpan<byte> fragment = delta.Of(data);
+        switch (template.Kind)
+        {
+            case DeltaKind.Text:
+                AppendText(state, item, template.Part!, template.TextKind, fragment, delta.Start, ref sink);
+                break;
+            case DeltaKind.Arguments:
+                ItemLoader.AppendArguments(state, item, item.Call!, fragment, ref sink);
+                break;
+            default:
+                AppendCode(state, item, fragment);
+                break;
+        }
     }
 
     /// <summary>Rule 5: "Every <c>.done</c> replaces what it closes with its full value (<c>text</c>, <c>refusal</c>, ... summary <c>text</c>)."</summary>
@@ -143,6 +170,8 @@ internal static class OutputEvents
         {
             ItemLoader.AppendArguments(state, item, call, e.Delta.Of(data), ref sink);
         }
+
+        state.Template.Remember(state.EventType, item, data, e, DeltaKind.Arguments);
     }
 
     /// <summary>Rule 5: the arguments' <c>.done</c> wins over the deltas; "it is the moment a tool call is complete and its arguments are validated".</summary>
@@ -179,12 +208,18 @@ internal static class OutputEvents
 
         if (e.Delta.IsPresent)
         {
-            ReadOnlySpan<byte> fragment = e.Delta.Of(data);
-            state.Charge(fragment.Length);
-            item.Code.Append(fragment);
-            item.HasCode = true;
-            ItemLoader.Touch(state, item);
+            AppendCode(state, item, e.Delta.Of(data));
         }
+
+        state.Template.Remember(state.EventType, item, data, e, DeltaKind.Code);
+    }
+
+    private static void AppendCode(ResponsesState state, OutputItemState item, ReadOnlySpan<byte> fragment)
+    {
+        state.Charge(fragment.Length);
+        item.Code.Append(fragment);
+        item.HasCode = true;
+        ItemLoader.Touch(state, item);
     }
 
     /// <summary>Rule 6: "<c>output_text.annotation.added</c> sets the annotation at <c>annotation_index</c> of its part; it may come after all the text."</summary>

@@ -23,17 +23,32 @@ internal static class ResponsesEvents
         bool named = !ReferenceEquals(eventType, SseEventTypes.Message) && eventType != SseEventTypes.Message;
         ResponsesEventKind kind = named ? state.ClassifyEventName(eventType) : ResponsesEventKind.Unknown;
 
+        // A delta that repeats the last one's bytes around new values goes where it went, unread.
+        DeltaTemplate template = state.Template;
+        if (ReferenceEquals(template.EventType, eventType) && template.Match(data, out Slice delta, out long sequenceNumber, out bool hasSequenceNumber))
+        {
+            if (hasSequenceNumber)
+            {
+                state.NoteSequenceNumber(sequenceNumber);
+            }
+
+            OutputEvents.RepeatedDelta(state, template, data, delta, ref sink);
+            return;
+        }
+
         // "Empty-data events are keep-alives." "A data: [DONE] that a relay adds ... is ignored."
         if (data.IsEmpty || data.IndexOfAnyExcept(" \t\r\n"u8) < 0 || data.SequenceEqual("[DONE]"u8))
         {
             return;
         }
 
-        EventFields e = EventFields.Empty;
+        state.EventType = eventType;
+
+        EventFields.Init(out EventFields e);
         state.Scratch.Clear();
         try
         {
-            EventReader.Read(data, state.Scratch, state.Options.MaxJsonDepth, ref e);
+            EventReader.Read(data, state, ref e);
         }
         catch (Exception ex) when (named && ex is JsonException or MalformedEventException && kind is ResponsesEventKind.KeepAlive or ResponsesEventKind.Error)
         {

@@ -10,8 +10,8 @@ namespace StreamCore.Responses;
 internal sealed class ResponsesState : AssemblyState
 {
     private readonly ResponsesResult _result;
-    private string? _lastEventName;
-    private ResponsesEventKind _lastEventKind;
+    private readonly (string? Name, ResponsesEventKind Kind)[] _recentNames = new (string?, ResponsesEventKind)[8];
+    private int _nextRecentName;
 
     public ResponsesState(StreamOptions options)
         : base(options)
@@ -29,7 +29,7 @@ internal sealed class ResponsesState : AssemblyState
     public PooledByteBuffer Envelope;
 
     /// <summary>Where the members the view and the writer need lie in <see cref="Envelope"/>.</summary>
-    public EnvelopeSlices EnvelopeMembers = EnvelopeSlices.Empty;
+    public EnvelopeSlices EnvelopeMembers;
 
     public bool HasEnvelope => EnvelopeMembers.Raw.IsPresent;
 
@@ -56,22 +56,39 @@ internal sealed class ResponsesState : AssemblyState
     /// <summary>Counts changes to the assembled output, so that views rebuild strings only after one.</summary>
     public long Version { get; set; }
 
+    /// <summary>The SSE event name of the event being read.</summary>
+    public string EventType { get; set; } = string.Empty;
+
+    /// <summary>The last delta event read in full, which the next ones of its run may repeat.</summary>
+    public DeltaTemplate Template { get; } = new();
+
+    /// <summary>The part of an event read on after an output array that was compared, not read (<see cref="TerminalOutput"/>).</summary>
+    public PooledByteBuffer Tail;
+
     /// <summary>Room for one event's slices.</summary>
     public SliceScratch Scratch { get; } = new();
 
     /// <summary>Parts a final value dropped, reused.</summary>
     public List<OutputPartState> RemovedParts { get; } = [];
 
-    /// <summary>The kind of an event named by its SSE <c>event:</c> line; names repeat in runs, so the last one is remembered.</summary>
+    /// <summary>
+    /// The kind of an event named by its SSE <c>event:</c> line. The event layer hands out one shared
+    /// string per well-known name, so the names seen lately are remembered by reference.
+    /// </summary>
     public ResponsesEventKind ClassifyEventName(string name)
     {
-        if (!ReferenceEquals(name, _lastEventName))
+        for (int i = 0; i < _recentNames.Length; i++)
         {
-            _lastEventKind = ResponsesEventNames.Classify(name);
-            _lastEventName = name;
+            if (ReferenceEquals(_recentNames[i].Name, name))
+            {
+                return _recentNames[i].Kind;
+            }
         }
 
-        return _lastEventKind;
+        ResponsesEventKind kind = ResponsesEventNames.Classify(name);
+        _recentNames[_nextRecentName] = (name, kind);
+        _nextRecentName = (_nextRecentName + 1) % _recentNames.Length;
+        return kind;
     }
 
     /// <summary>Rule 13: "<c>sequence_number</c> gaps and repeats are reported (diagnostics), never fatal, never used to reorder."</summary>
@@ -114,6 +131,9 @@ internal sealed class ResponsesState : AssemblyState
         ToolCalls.Clear();
         Envelope.Dispose();
         ProviderError.Dispose();
+        Template.Forget();
+        Template.Dispose();
+        Tail.Dispose();
     }
 
     /// <summary>Tool calls get no more fragments once the stream failed.</summary>

@@ -21,7 +21,7 @@ internal static class TerminalEvents
             state.SetEnvelope(data, e.Response);
             ref readonly EnvelopeSlices response = ref e.Response;
             state.TerminalOutputUsed = response.OutputIsArray && response.OutputCount >= state.Items.Count;
-            if (state.TerminalOutputUsed)
+            if (state.TerminalOutputUsed && !response.OutputIsItems)
             {
                 ApplyOutput(state, response, data, ref sink);
             }
@@ -104,7 +104,7 @@ internal static class TerminalEvents
 
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = state.Options.MaxJsonDepth });
             reader.Read();
-            ItemSlices slices = ItemSlices.Empty;
+            ItemSlices slices = default;
             EventReader.ReadItem(ref reader, state.Scratch, entry.Start, ref slices);
             OutputEvents.CompleteItem(state, index, slices, data, ref sink);
         }
