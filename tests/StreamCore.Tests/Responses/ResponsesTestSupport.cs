@@ -48,10 +48,13 @@ internal static class ResponsesTestSupport
 
     /// <summary>One event per JSON text, named by an <c>event:</c> line with the data's <c>type</c> (as the API sends them).</summary>
     public static string Named(params string[] data)
-        => string.Concat(data.Select(d => $"event: {(string?)JsonNode.Parse(d)!["type"]}\ndata: {d}\n\n"));
+        => string.Concat(data.Select(d => $"event: {(string?)JsonNode.Parse(d)!["type"]}\n{DataLines(d)}\n"));
 
     /// <summary>One <c>data:</c> event per JSON text, without event names (as a relay may re-frame them).</summary>
-    public static string Unnamed(params string[] data) => string.Concat(data.Select(d => $"data: {d}\n\n"));
+    public static string Unnamed(params string[] data) => string.Concat(data.Select(d => $"{DataLines(d)}\n"));
+
+    /// <summary>The data's lines as <c>data:</c> lines (the event layer joins them with line feeds).</summary>
+    private static string DataLines(string data) => string.Concat(data.Split('\n').Select(line => $"data: {line}\n"));
 
     public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 
