@@ -46,6 +46,9 @@ public class ToolCall
     /// <summary>Whether the call will get no more fragments (it completed, or the stream ended).</summary>
     public bool IsCompleted => Live.Completed;
 
+    /// <summary>The arguments were replaced: the next read builds their string anew.</summary>
+    internal void ForgetArguments() => _arguments = default;
+
     private ToolCallState Live
     {
         get

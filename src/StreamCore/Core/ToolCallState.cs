@@ -94,6 +94,7 @@ internal sealed class ToolCallState
     {
         state.Charge(escaped.Length);
         Arguments.Set(escaped);
+        View?.ForgetArguments(); // its cached string is keyed by length, which a replacement may keep
         Validator.Dispose();
         Validator = default;
         HasArguments = true;

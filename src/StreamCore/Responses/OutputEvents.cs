@@ -77,7 +77,7 @@ internal static class OutputEvents
         int index = Require(e.OutputIndex, "output_index", What);
         int partIndex = summary ? Require(e.SummaryIndex, "summary_index", What) : Require(e.ContentIndex, "content_index", What);
         ReadOnlySpan<byte> partType = e.HasPart && e.Part.IsObject ? e.Part.Type.Of(data) : default;
-        ReadOnlySpan<byte> itemType = summary || PartKindOf(partType) == PartKind.ReasoningText ? "reasoning"u8 : "message"u8;
+        ReadOnlySpan<byte> itemType = summary || OutputPartState.KindOf(partType) == PartKind.ReasoningText ? "reasoning"u8 : "message"u8;
         OutputItemState item = OpenItem(state, index, itemType, e.ItemId.Of(data), ref sink);
         OutputPartState part = OpenPart(state, item, summary, partIndex, partType.IsEmpty ? (summary ? "summary_text"u8 : "output_text"u8) : partType);
         if (e.HasPart)
@@ -181,7 +181,7 @@ internal static class OutputEvents
         int index = Require(e.OutputIndex, "output_index", "an arguments event");
         OutputItemState item = OpenItem(state, index, itemType, e.ItemId.Of(data), ref sink);
         ToolCallState call = ItemLoader.EnsureCall(state, item, default, e.Name.Of(data), ref sink);
-        Slice value = item.Kind == ItemKind.CustomToolCall ? e.Input : e.Arguments;
+        Slice value = itemType.SequenceEqual("custom_tool_call"u8) ? e.Input : e.Arguments; // "custom_tool_call_input ... to input"
         if (value.IsPresent)
         {
             ItemLoader.SetArguments(state, item, call, value.Of(data), ref sink);
@@ -388,6 +388,4 @@ internal static class OutputEvents
         PartKind.SummaryText => "summary_text"u8,
         _ => "output_text"u8,
     };
-
-    private static PartKind PartKindOf(ReadOnlySpan<byte> type) => OutputPartState.KindOf(type);
 }

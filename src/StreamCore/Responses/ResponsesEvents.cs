@@ -19,10 +19,6 @@ internal static class ResponsesEvents
     {
         state.Result.EventCount = eventNumber;
 
-        // "Dispatch on the SSE event name, else on the data's type (it is not always the first member)."
-        bool named = !ReferenceEquals(eventType, SseEventTypes.Message) && eventType != SseEventTypes.Message;
-        ResponsesEventKind kind = named ? state.ClassifyEventName(eventType) : ResponsesEventKind.Unknown;
-
         // A delta that repeats the last one's bytes around new values goes where it went, unread.
         DeltaTemplate template = state.Template;
         if (ReferenceEquals(template.EventType, eventType) && template.Match(data, out Slice delta, out long sequenceNumber, out bool hasSequenceNumber))
@@ -42,6 +38,9 @@ internal static class ResponsesEvents
             return;
         }
 
+        // "Dispatch on the SSE event name, else on the data's type (it is not always the first member)."
+        bool named = !ReferenceEquals(eventType, SseEventTypes.Message) && eventType != SseEventTypes.Message;
+        ResponsesEventKind kind = named ? state.ClassifyEventName(eventType) : ResponsesEventKind.Unknown;
         state.EventType = eventType;
 
         EventFields.Init(out EventFields e);
@@ -50,7 +49,7 @@ internal static class ResponsesEvents
         {
             EventReader.Read(data, state, ref e);
         }
-        catch (Exception ex) when (named && ex is JsonException or MalformedEventException && kind is ResponsesEventKind.KeepAlive or ResponsesEventKind.Error)
+        catch (Exception ex) when (named && (ex is JsonException or MalformedEventException) && (kind is ResponsesEventKind.KeepAlive or ResponsesEventKind.Error))
         {
             // A ping's data says nothing; an error event's data that is not an object is the error, as a JSON string.
             if (kind == ResponsesEventKind.Error)

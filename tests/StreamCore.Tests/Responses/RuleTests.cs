@@ -222,6 +222,25 @@ public class RuleTests
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task Rule5AReplacementOfTheSameLengthIsSeenByAViewReadBefore()
+    {
+        string input = Named(Created, FunctionAdded(1, 0), ArgumentsDelta(2, 0, "\"{\\\"a\\\":1}\""), ArgumentsDone(3, 0, "\"{\\\"a\\\":2}\""));
+        var seen = new System.Collections.Generic.List<string>();
+        StreamResult? result = null;
+        await foreach (StreamUpdate update in ModelStream.ReadUpdatesAsync(new System.IO.MemoryStream(Utf8(input))))
+        {
+            result = update.Result;
+            if (update.ToolCall is ToolCall call)
+            {
+                seen.Add($"{update.Kind}: {call.Arguments}"); // the view caches its string
+            }
+        }
+
+        result!.Dispose();
+        Assert.Equal(["ToolCallStarted: ", "ToolCallArgumentsDelta: {\"a\":1}", "ToolCallArgumentsDelta: {\"a\":2}", "ToolCallCompleted: {\"a\":2}"], seen);
+    }
+
+    [Fact]
     public void Rule5PartDoneReplacesThePart()
     {
         string input = Named(Created, MessageAdded, PartAdded, TextDelta(4, "\"draft\""),
