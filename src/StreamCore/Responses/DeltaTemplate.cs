@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Diagnostics;
 using StreamCore.Buffers;
 
 namespace StreamCore.Responses;
@@ -21,9 +22,11 @@ internal enum DeltaKind : byte
 /// The last delta event read in full, as a template: its bytes with holes where the next delta of a
 /// run differs (the <c>sequence_number</c>, the <c>delta</c> string, the <c>obfuscation</c> padding).
 /// An event that is the template's bytes around new hole values has the same type, indexes and
-/// <c>item_id</c>, so it goes where the template's went: only its holes are read (the delta as one
-/// string token, so that it is validated as a full read would), not the rest of the event. This is
-/// what makes a run of deltas cost less than tokenizing it; anything else is read in full.
+/// <c>item_id</c>, so it goes where the template's went: only its holes are read (by the rules a
+/// reader applies to a string or an integer, so that what it would reject goes to a full read, which
+/// reports it), not the rest of the event. Bytes equal to an event read in full are that event's
+/// valid JSON. This is what makes a run of deltas cost less than tokenizing it; anything else is read
+/// in full.
 /// </summary>
 internal sealed class DeltaTemplate
 {
@@ -180,7 +183,9 @@ internal sealed class DeltaTemplate
             templatePosition = hole.Start + hole.Length;
         }
 
-        return data[position..].SequenceEqual(template[templatePosition..]);
+        bool matched = data[position..].SequenceEqual(template[templatePosition..]);
+        Debug.Assert(!matched || (delta.IsPresent && delta.End <= data.Length), "a match places the delta in the event");
+        return matched;
     }
 
     public void Dispose() => _bytes.Dispose();

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Text.Json;
 using StreamCore.Core;
 using static StreamCore.Core.MemberMerger;
@@ -42,15 +43,11 @@ internal static class EventReader
         state.Tail.Append(data[resumeAt..]);
         int origin = resumeAt - ReopenedEnvelope.Length;
         var rest = new Utf8JsonReader(state.Tail.Span, options);
-        rest.Read();
-        rest.Read();
-        rest.Read();
+        bool reopened = rest.Read() && rest.Read() && rest.Read();
+        Debug.Assert(reopened && rest.TokenType == JsonTokenType.StartObject && rest.CurrentDepth == 1, "the response object is open again, where it was");
         ReadEnvelopeMembers(ref rest, default, origin, null, state.Scratch, ref fields.Response);
-        if (ReadMembers(ref rest, default, origin, state.Scratch, null, ref fields) >= 0)
-        {
-            throw new MalformedEventException("the event has two 'response' members");
-        }
-
+        int again = ReadMembers(ref rest, default, origin, state.Scratch, null, ref fields);
+        Debug.Assert(again < 0, "without the state, nothing is compared");
         EnsureEnd(ref rest);
     }
 
