@@ -194,7 +194,7 @@ public sealed class ResponsesResult : StreamResult
         byte[] wanted = Encoding.UTF8.GetBytes(name);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            bool match = reader.ValueTextEquals(wanted);
+            bool match = ResponsesWriter.NameIs(ref reader, wanted);
             reader.Read();
             int start = (int)reader.TokenStartIndex;
             reader.Skip();
@@ -236,7 +236,7 @@ public sealed class ResponsesResult : StreamResult
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            bool isReason = reader.ValueTextEquals("reason"u8);
+            bool isReason = ResponsesWriter.NameIs(ref reader, "reason"u8);
             reader.Read();
             if (isReason && reader.TokenType == JsonTokenType.String)
             {

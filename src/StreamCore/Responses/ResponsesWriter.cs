@@ -28,8 +28,8 @@ internal static class ResponsesWriter
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                bool isOutput = !wroteOutput && reader.ValueTextEquals("output"u8);
-                bool isError = !wroteError && reader.ValueTextEquals("error"u8);
+                bool isOutput = !wroteOutput && NameIs(ref reader, "output"u8);
+                bool isError = !wroteError && NameIs(ref reader, "error"u8);
                 WritePropertyName(writer, ref reader);
                 reader.Read();
                 ReadOnlySpan<byte> value = RawValue(ref reader, envelope);
@@ -137,27 +137,27 @@ internal static class ResponsesWriter
             {
                 WritePropertyName(writer, ref reader);
                 bool written = true;
-                if (!content && reader.ValueTextEquals("content"u8))
+                if (!content && NameIs(ref reader, "content"u8))
                 {
                     WriteParts(writer, item.Content!);
                     content = true;
                 }
-                else if (!summary && reader.ValueTextEquals("summary"u8))
+                else if (!summary && NameIs(ref reader, "summary"u8))
                 {
                     WriteParts(writer, item.Summary!);
                     summary = true;
                 }
-                else if (!arguments && reader.ValueTextEquals(argumentsMember))
+                else if (!arguments && NameIs(ref reader, argumentsMember))
                 {
                     WriteEscapedString(writer, item.Call!.Arguments.Span);
                     arguments = true;
                 }
-                else if (!code && reader.ValueTextEquals("code"u8))
+                else if (!code && NameIs(ref reader, "code"u8))
                 {
                     WriteEscapedString(writer, item.Code.Span);
                     code = true;
                 }
-                else if (!status && reader.ValueTextEquals("status"u8))
+                else if (!status && NameIs(ref reader, "status"u8))
                 {
                     WriteEscapedString(writer, item.Status.Span);
                     status = true;
@@ -248,17 +248,17 @@ internal static class ResponsesWriter
             {
                 WritePropertyName(writer, ref reader);
                 bool written = true;
-                if (!text && reader.ValueTextEquals(textMember))
+                if (!text && NameIs(ref reader, textMember))
                 {
                     WriteEscapedString(writer, part.Text.Span);
                     text = true;
                 }
-                else if (!annotations && reader.ValueTextEquals("annotations"u8))
+                else if (!annotations && NameIs(ref reader, "annotations"u8))
                 {
                     WriteAnnotations(writer, part.Annotations!);
                     annotations = true;
                 }
-                else if (!logprobs && reader.ValueTextEquals("logprobs"u8))
+                else if (!logprobs && NameIs(ref reader, "logprobs"u8))
                 {
                     WriteEntries(writer, part.Logprobs.Span);
                     logprobs = true;
@@ -338,6 +338,24 @@ internal static class ResponsesWriter
         byte[] name = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
         writer.WritePropertyName(name.AsSpan(0, JsonText.Unescape(reader.ValueSpan, name)));
         ArrayPool<byte>.Shared.Return(name);
+    }
+
+    /// <summary>
+    /// Whether the property name under the reader is <paramref name="name"/>. Unlike
+    /// <see cref="Utf8JsonReader.ValueTextEquals(ReadOnlySpan{byte})"/>, a name escaped into a lone
+    /// surrogate is just another name here (a lone surrogate reads as U+FFFD), not an exception.
+    /// </summary>
+    internal static bool NameIs(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return reader.ValueSpan.SequenceEqual(name);
+        }
+
+        byte[] unescaped = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        bool equal = unescaped.AsSpan(0, JsonText.Unescape(reader.ValueSpan, unescaped)).SequenceEqual(name);
+        ArrayPool<byte>.Shared.Return(unescaped);
+        return equal;
     }
 
     private static ReadOnlySpan<byte> RawValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
