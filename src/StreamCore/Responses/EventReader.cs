@@ -270,7 +270,7 @@ internal static class EventReader
                 case 11 when name.SequenceEqual("annotations"u8) && reader.TokenType == JsonTokenType.StartArray:
                     part.HasAnnotations = true;
                     part.AnnotationsFirst = scratch.EntryCount;
-                    part.AnnotationsCount = ReadEntries(ref reader, scratch, origin);
+                    part.AnnotationsCount = ReadEntries(ref reader, scratch, origin, scratch.Limits.MaxAnnotations, "annotations in a part (MaxAnnotations)");
                     break;
                 default:
                     reader.Skip();
@@ -327,7 +327,7 @@ internal static class EventReader
                     if (envelope.OutputIsArray)
                     {
                         envelope.OutputFirst = scratch.EntryCount;
-                        envelope.OutputCount = ReadEntries(ref reader, scratch, origin);
+                        envelope.OutputCount = ReadEntries(ref reader, scratch, origin, scratch.Limits.MaxOutputItems, "output items (MaxOutputItems)");
                     }
                     else
                     {
@@ -346,11 +346,17 @@ internal static class EventReader
         return -1;
     }
 
+    // The limits hold for lists inside JSON too, so that an event's size, not a list's length, bounds what is recorded.
     private static int ReadParts(ref Utf8JsonReader reader, SliceScratch scratch, int origin)
     {
         int count = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
+            if (count == scratch.Limits.MaxPartsPerItem)
+            {
+                throw new MalformedEventException($"an output item has more than {scratch.Limits.MaxPartsPerItem} parts in a list (MaxPartsPerItem)");
+            }
+
             PartSlices part = default;
             ReadPart(ref reader, scratch, origin, ref part);
             scratch.AddPart(part);
@@ -360,11 +366,16 @@ internal static class EventReader
         return count;
     }
 
-    private static int ReadEntries(ref Utf8JsonReader reader, SliceScratch scratch, int origin)
+    private static int ReadEntries(ref Utf8JsonReader reader, SliceScratch scratch, int origin, int limit, string what)
     {
         int count = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
+            if (count == limit)
+            {
+                throw new MalformedEventException($"the event has more than {limit} {what}");
+            }
+
             scratch.AddEntry(Raw(ref reader, origin));
             count++;
         }

@@ -153,10 +153,13 @@ internal struct EnvelopeSlices
 /// Room for the variable-length parts of one event's slices (the parts of an item, the annotations
 /// of a part, the entries of an output array), reused for every event: it grows, never shrinks.
 /// </summary>
-internal sealed class SliceScratch
+internal sealed class SliceScratch(StreamOptions limits)
 {
     private PartSlices[] _parts = new PartSlices[8];
     private Slice[] _entries = new Slice[16];
+
+    /// <summary>The stream's limits, which lists inside an event's JSON obey too.</summary>
+    public StreamOptions Limits { get; } = limits;
 
     public int PartCount { get; private set; }
 

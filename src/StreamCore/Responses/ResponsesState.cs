@@ -15,7 +15,10 @@ internal sealed class ResponsesState : AssemblyState
 
     public ResponsesState(StreamOptions options)
         : base(options)
-        => _result = new ResponsesResult(this);
+    {
+        _result = new ResponsesResult(this);
+        Scratch = new SliceScratch(options);
+    }
 
     public override ResponsesResult Result => _result;
 
@@ -66,7 +69,7 @@ internal sealed class ResponsesState : AssemblyState
     public PooledByteBuffer Tail;
 
     /// <summary>Room for one event's slices.</summary>
-    public SliceScratch Scratch { get; } = new();
+    public SliceScratch Scratch { get; }
 
     /// <summary>Parts a final value dropped, reused.</summary>
     public List<OutputPartState> RemovedParts { get; } = [];

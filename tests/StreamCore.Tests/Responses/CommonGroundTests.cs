@@ -149,6 +149,11 @@ public class CommonGroundTests
 
         StreamFormatException terminal = AssembleMalformed(Named(Created, Completed(1, "[{\"type\":\"message\"},{\"type\":\"message\"},{\"type\":\"message\"}]")), options);
         Assert.Contains("MaxOutputItems", terminal.Message, StringComparison.Ordinal);
+
+        StreamFormatException seeded = AssembleMalformed(Named(Created,
+            """{"type":"response.output_item.added","output_index":0,"item":{"type":"message","content":[{"type":"output_text","text":"a"},{"type":"output_text","text":"b"},{"type":"output_text","text":"c"}]}}"""), options);
+        Assert.Contains("MaxPartsPerItem", seeded.Message, StringComparison.Ordinal);
+        Assert.Equal(2, seeded.EventNumber);
     }
 
     [Fact]
