@@ -88,6 +88,16 @@ public class StreamEndTests
         Assert.Equal((StreamStatus.Complete, StopKind.ToolCalls, "completed"), (tools.Status, tools.StopKind, tools.StopReason));
     }
 
+    [Fact]
+    public void UsageCountsSurviveANameEscapedIntoALoneSurrogate()
+    {
+        using ResponsesResult result = Assemble(Named([.. Streamed, Completed(5, usage: """{"input_tokens":5,"\ud800 a name long enough to be compared":1,"output_tokens":7}""")]));
+        UsageCounts usage = result.Usage; // counts are a convenience: what cannot be read is left out
+        Assert.Equal(5, usage.Input);
+        Assert.Contains("ud800", System.Text.Encoding.UTF8.GetString(result.UsageJson.Span), StringComparison.Ordinal);
+        Assert.Contains("\"output_tokens\":7", result.ToJson(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("max_output_tokens", StopKind.Length)]
     [InlineData("content_filter", StopKind.ContentFilter)]
