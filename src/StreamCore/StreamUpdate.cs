@@ -57,9 +57,10 @@ public readonly struct StreamUpdate
     public ReadOnlyMemory<byte> Utf8EventName => _eventName;
 
     /// <summary>
-    /// For text deltas: whether <see cref="Utf8Text"/> replaces all the text announced before for this
-    /// item and part, instead of adding to it. It happens when a final value does not extend what the
-    /// deltas built (a Responses <c>.done</c> that the deltas did not add up to, an Aitronos full text),
+    /// For text deltas and argument fragments: whether <see cref="Utf8Text"/> replaces all the text
+    /// announced before for this item and part (or tool call), instead of adding to it. It happens
+    /// when a final value does not extend what the deltas built (a Responses <c>.done</c> that the
+    /// deltas did not add up to, an Aitronos full text),
     /// and with cumulative chat content (<see cref="StreamOptions.CumulativeContent"/>) whose new value
     /// does not extend the previous one. Consumers that join deltas start over here.
     /// </summary>

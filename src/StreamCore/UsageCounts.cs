@@ -75,9 +75,10 @@ public readonly record struct UsageCounts(long? Input, long? CachedInput, long? 
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            // A usage object is kept verbatim; counts are a convenience that must not fail the result.
+            // A usage object is kept verbatim; counts are a convenience that must not fail the result
+            // (a member name escaped into a lone surrogate makes the reader's name comparison throw).
         }
 
         // Chat completions: prompt_tokens already counts cache reads. Anthropic's input_tokens does

@@ -20,8 +20,12 @@ internal interface IUpdateSink
     /// </summary>
     void OnText(StreamResult owner, StreamUpdateKind kind, int item, int part, ReadOnlySpan<byte> escaped, int offset, bool replaces = false);
 
-    /// <summary>A tool call started, got an arguments fragment (unescaped text), or completed.</summary>
-    void OnToolCall(StreamResult owner, StreamUpdateKind kind, int item, ToolCallState call, ReadOnlySpan<byte> unescapedArguments);
+    /// <summary>
+    /// A tool call started, got an arguments fragment (unescaped text), or completed. With
+    /// <paramref name="replaces"/>, the fragment replaces the arguments announced before (a final value
+    /// that the fragments did not add up to).
+    /// </summary>
+    void OnToolCall(StreamResult owner, StreamUpdateKind kind, int item, ToolCallState call, ReadOnlySpan<byte> unescapedArguments, bool replaces = false);
 
     /// <summary>A stop or finish reason arrived.</summary>
     void OnStop(StreamResult owner, int item, StopKind kind, string? reason);
@@ -42,7 +46,7 @@ internal readonly struct NoUpdates : IUpdateSink
     {
     }
 
-    public void OnToolCall(StreamResult owner, StreamUpdateKind kind, int item, ToolCallState call, ReadOnlySpan<byte> unescapedArguments)
+    public void OnToolCall(StreamResult owner, StreamUpdateKind kind, int item, ToolCallState call, ReadOnlySpan<byte> unescapedArguments, bool replaces = false)
     {
     }
 

@@ -97,7 +97,7 @@ internal sealed class ToolCallState
     {
         state.Charge(escaped.Length);
         Arguments.Set(escaped);
-        ArgumentsVersion++;
+        ArgumentsVersion++; // the view's cached string is keyed by length, which a replacement may keep
         Validator.Dispose();
         Validator = default;
         HasArguments = true;

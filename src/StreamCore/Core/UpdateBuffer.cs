@@ -111,8 +111,8 @@ internal readonly struct CollectUpdates(UpdateBuffer buffer) : IUpdateSink
     public void OnText(StreamResult owner, StreamUpdateKind kind, int item, int part, ReadOnlySpan<byte> escaped, int offset, bool replaces = false)
         => buffer.Add(owner, kind, item, part, data: buffer.Text(escaped, offset), replaces: replaces);
 
-    public void OnToolCall(StreamResult owner, StreamUpdateKind kind, int item, ToolCallState call, ReadOnlySpan<byte> unescapedArguments)
-        => buffer.Add(owner, kind, item, call: call, data: unescapedArguments.IsEmpty ? default : buffer.Bytes(unescapedArguments, -1));
+    public void OnToolCall(StreamResult owner, StreamUpdateKind kind, int item, ToolCallState call, ReadOnlySpan<byte> unescapedArguments, bool replaces = false)
+        => buffer.Add(owner, kind, item, call: call, data: unescapedArguments.IsEmpty ? default : buffer.Bytes(unescapedArguments, -1), replaces: replaces);
 
     public void OnStop(StreamResult owner, int item, StopKind kind, string? reason)
         => buffer.Add(owner, StreamUpdateKind.Stop, item, stopKind: kind, reason: reason);
