@@ -41,7 +41,7 @@ public class ToolCall
     public string Arguments => _arguments.Get(Live.Arguments.Span, _state.ArgumentsVersion);
 
     /// <summary>Whether the arguments received so far are valid JSON, a valid prefix, or invalid: known without re-parsing.</summary>
-    public JsonTextStatus ArgumentsStatus => Live.Validator.Status;
+    public JsonTextStatus ArgumentsStatus => Live.ArgumentsStatus;
 
     /// <summary>Whether the call will get no more fragments (it completed, or the stream ended).</summary>
     public bool IsCompleted => Live.Completed;
@@ -65,6 +65,6 @@ public class ToolCall
         ReadOnlySpan<byte> escaped = Live.Arguments.Span;
         byte[] text = new byte[escaped.Length];
         int length = JsonText.Unescape(escaped, text);
-        return _state.Validator.GetPreview(text.AsSpan(0, length));
+        return _state.GetArgumentsPreview(text.AsSpan(0, length));
     }
 }

@@ -166,7 +166,6 @@ internal static class AitronosToolCalls
         {
             state.Charge(arguments.Raw.Length);
             JsonText.AppendEscaped(ref call.Arguments, arguments.Raw);
-            call.Validator.Feed(arguments.Raw);
             call.HasArguments = true;
         }
 

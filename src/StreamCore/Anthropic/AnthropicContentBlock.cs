@@ -62,7 +62,7 @@ public sealed class AnthropicContentBlock
         get
         {
             _owner.ThrowIfDisposed();
-            return _block.HasInputText ? _block.Input!.Validator.Status : null;
+            return _block.HasInputText ? _block.Input!.ArgumentsStatus : null;
         }
     }
 

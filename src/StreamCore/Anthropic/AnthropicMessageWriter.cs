@@ -73,7 +73,7 @@ internal static class AnthropicMessageWriter
     private static void WriteInput(Utf8JsonWriter writer, ToolCallState input)
     {
         ReadOnlySpan<byte> escaped = input.Arguments.Span;
-        if (input.Validator.Status != JsonTextStatus.Valid)
+        if (input.ArgumentsStatus != JsonTextStatus.Valid)
         {
             WriteEscapedString(writer, escaped);
             return;

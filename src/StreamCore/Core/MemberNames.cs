@@ -38,20 +38,43 @@ internal static class MemberNames
         "expires_at"u8.ToArray(), "obfuscation"u8.ToArray(),
     ];
 
+    // The common names by length, so that a lookup compares a few candidates.
+    private static readonly byte[][][] CommonByLength = BuildTable();
+
     /// <summary>
     /// The shared array for a name that streams commonly carry, or null: members named by it then
     /// allocate no copy of their name.
     /// </summary>
     public static byte[]? Find(ReadOnlySpan<byte> name)
     {
-        foreach (byte[] common in Common)
+        if ((uint)name.Length < (uint)CommonByLength.Length)
         {
-            if (common.Length == name.Length && name.SequenceEqual(common))
+            foreach (byte[] common in CommonByLength[name.Length])
             {
-                return common;
+                if (name.SequenceEqual(common))
+                {
+                    return common;
+                }
             }
         }
 
         return null;
+    }
+
+    private static byte[][][] BuildTable()
+    {
+        int longest = 0;
+        foreach (byte[] common in Common)
+        {
+            longest = Math.Max(longest, common.Length);
+        }
+
+        var table = new byte[longest + 1][][];
+        for (int length = 0; length <= longest; length++)
+        {
+            table[length] = Array.FindAll(Common, n => n.Length == length);
+        }
+
+        return table;
     }
 }

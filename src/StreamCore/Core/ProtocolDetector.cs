@@ -46,6 +46,18 @@ internal static class ProtocolDetector
                 {
                     hasType = true;
                     type = reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped ? reader.ValueSpan : default;
+
+                    // A type that decides alone needs no more reading: the table's first two rows win
+                    // over any other member (only ping, error and keepalive depend on sequence_number).
+                    if (IsAnthropicType(type))
+                    {
+                        return StreamProtocol.AnthropicMessages;
+                    }
+
+                    if (type.StartsWith("response."u8))
+                    {
+                        return StreamProtocol.Responses;
+                    }
                 }
                 else if (isEvent && !hasEvent)
                 {

@@ -12,6 +12,8 @@ namespace StreamCore.Core;
 /// </summary>
 internal sealed class ToolCallState
 {
+    private const int SmallFragment = 256;
+
     public ToolCallState(int position) => Position = position;
 
     /// <summary>The call's position among its choice's calls (order of first appearance).</summary>
@@ -33,8 +35,9 @@ internal sealed class ToolCallState
     /// <summary>Whether the call completed (a <see cref="StreamUpdateKind.ToolCallCompleted"/> update was produced).</summary>
     public bool Completed { get; set; }
 
-    /// <summary>Validates the unescaped arguments as they arrive, so completion needs no re-parse.</summary>
-    public IncrementalJsonValidator Validator;
+    // Validates the unescaped arguments incrementally, so completion needs no re-parse.
+    private IncrementalJsonValidator _validator;
+    private int _validated; // bytes of Arguments the validator has read
 
     /// <summary>Other members of the call (last non-null, verbatim); created on first use.</summary>
     public MergedObject? Extras { get; set; }
@@ -48,7 +51,8 @@ internal sealed class ToolCallState
     /// <summary>
     /// Appends an arguments fragment, escaped string content as it arrived (or raw JSON when
     /// <paramref name="isJson"/>: "arguments that arrive as a JSON object or array are taken as their
-    /// JSON text"), feeds its text to the validator and reports it to <paramref name="sink"/>.
+    /// JSON text"), and reports its text to <paramref name="sink"/>. The validator reads it when the
+    /// status is next asked for (<see cref="ArgumentsStatus"/>).
     /// </summary>
     public void AppendArguments<TSink>(ReadOnlySpan<byte> fragment, bool isJson, AssemblyState state, int item, ref TSink sink)
         where TSink : struct, IUpdateSink
@@ -59,33 +63,30 @@ internal sealed class ToolCallState
         }
 
         state.Charge(fragment.Length);
-        ReadOnlySpan<byte> text;
-        byte[]? rented = null;
         if (isJson)
         {
             JsonText.AppendEscaped(ref Arguments, fragment);
-            text = fragment;
         }
         else
         {
             Arguments.Append(fragment);
-            if (fragment.IndexOf((byte)'\\') < 0)
-            {
-                text = fragment;
-            }
-            else
-            {
-                rented = ArrayPool<byte>.Shared.Rent(fragment.Length);
-                text = rented.AsSpan(0, JsonText.Unescape(fragment, rented));
-            }
         }
 
-        Validator.Feed(text);
-        if (sink.IsEnabled)
+        if (!sink.IsEnabled)
         {
-            sink.OnToolCall(state.Result, StreamUpdateKind.ToolCallArgumentsDelta, item, this, text);
+            return;
         }
 
+        if (isJson || fragment.IndexOf((byte)'\\') < 0)
+        {
+            sink.OnToolCall(state.Result, StreamUpdateKind.ToolCallArgumentsDelta, item, this, fragment);
+            return;
+        }
+
+        // Fragments are a few bytes: unescaped on the stack, not in an array rented per fragment.
+        byte[]? rented = null;
+        Span<byte> target = fragment.Length <= SmallFragment ? stackalloc byte[SmallFragment] : (rented = ArrayPool<byte>.Shared.Rent(fragment.Length));
+        sink.OnToolCall(state.Result, StreamUpdateKind.ToolCallArgumentsDelta, item, this, target[..JsonText.Unescape(fragment, target)]);
         if (rented is not null)
         {
             ArrayPool<byte>.Shared.Return(rented);
@@ -98,17 +99,52 @@ internal sealed class ToolCallState
         state.Charge(escaped.Length);
         Arguments.Set(escaped);
         ArgumentsVersion++; // the view's cached string is keyed by length, which a replacement may keep
-        Validator.Dispose();
-        Validator = default;
+        _validator.Dispose();
+        _validator = default;
+        _validated = 0;
         HasArguments = true;
-        if (escaped.IndexOf((byte)'\\') < 0)
+    }
+
+    /// <summary>
+    /// Whether the arguments received so far are valid JSON, a valid prefix, or invalid. The
+    /// validator keeps its state between calls and reads only what arrived since it was last asked,
+    /// in one pass: each byte is examined once, and a text of many tiny fragments costs what one
+    /// string of it costs, not a call per fragment.
+    /// </summary>
+    public JsonTextStatus ArgumentsStatus
+    {
+        get
         {
-            Validator.Feed(escaped);
+            CatchUp();
+            return _validator.Status;
+        }
+    }
+
+    /// <summary>A best-effort JSON value for arguments still in flight (<paramref name="unescaped"/>: the arguments' text).</summary>
+    public string GetArgumentsPreview(ReadOnlySpan<byte> unescaped)
+    {
+        CatchUp();
+        return _validator.GetPreview(unescaped);
+    }
+
+    /// <summary>Feeds the validator the arguments that arrived since it last read; they end on a fragment's end, so on a whole escape.</summary>
+    private void CatchUp()
+    {
+        ReadOnlySpan<byte> pending = Arguments.Span[_validated..];
+        if (pending.IsEmpty)
+        {
             return;
         }
 
-        byte[] rented = ArrayPool<byte>.Shared.Rent(escaped.Length);
-        Validator.Feed(rented.AsSpan(0, JsonText.Unescape(escaped, rented)));
+        _validated = Arguments.Length;
+        if (pending.IndexOf((byte)'\\') < 0)
+        {
+            _validator.Feed(pending);
+            return;
+        }
+
+        byte[] rented = ArrayPool<byte>.Shared.Rent(pending.Length);
+        _validator.Feed(rented.AsSpan(0, JsonText.Unescape(pending, rented)));
         ArrayPool<byte>.Shared.Return(rented);
     }
 
@@ -118,7 +154,7 @@ internal sealed class ToolCallState
         Type.Dispose();
         Name.Dispose();
         Arguments.Dispose();
-        Validator.Dispose();
+        _validator.Dispose();
         Extras?.Dispose();
         FunctionExtras?.Dispose();
     }

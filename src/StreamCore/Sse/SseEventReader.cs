@@ -77,6 +77,10 @@ public sealed class SseEventReader : IDisposable
     private byte[]? _customTypeBytes;
     private string? _customType;
 
+    // The last event type named, as bytes and string: typed streams repeat one name for runs of events.
+    private byte[]? _lastTypeBytes;
+    private string? _lastType;
+
     private SseEvent _current;
 
     /// <summary>Creates a reader over <paramref name="reader"/>, which the caller keeps owning.</summary>
@@ -146,6 +150,8 @@ public sealed class SseEventReader : IDisposable
         _reconnectionTime = null;
         _customTypeBytes = null;
         _customType = null;
+        _lastTypeBytes = null;
+        _lastType = null;
         _current = default;
     }
 
@@ -669,10 +675,15 @@ public sealed class SseEventReader : IDisposable
 
     private string GetEventType(ReadOnlySpan<byte> value)
     {
-        string? known = SseEventTypes.GetKnown(value);
-        if (known is not null)
+        if (_lastTypeBytes is not null && value.SequenceEqual(_lastTypeBytes))
         {
-            return known;
+            return _lastType!;
+        }
+
+        if (SseEventTypes.TryGetKnown(value, out string? known, out byte[]? knownBytes))
+        {
+            _lastTypeBytes = knownBytes;
+            return _lastType = known;
         }
 
         if (_customTypeBytes is null || !value.SequenceEqual(_customTypeBytes))
@@ -681,7 +692,8 @@ public sealed class SseEventReader : IDisposable
             _customType = Encoding.UTF8.GetString(value);
         }
 
-        return _customType!;
+        _lastTypeBytes = _customTypeBytes;
+        return _lastType = _customType!;
     }
 
     private static bool TryParseDigits(ReadOnlySpan<byte> value, out long result)

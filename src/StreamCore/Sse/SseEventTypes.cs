@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 
 namespace StreamCore.Sse;
 
@@ -52,22 +53,27 @@ internal static class SseEventTypes
     private static readonly (byte[] Utf8, string Name)[][] ByLength = BuildTable();
 
     /// <summary>Returns the shared string for a well-known type, or null.</summary>
-    public static string? GetKnown(ReadOnlySpan<byte> value)
-    {
-        if ((uint)value.Length >= (uint)ByLength.Length)
-        {
-            return null;
-        }
+    public static string? GetKnown(ReadOnlySpan<byte> value) => TryGetKnown(value, out string? name, out _) ? name : null;
 
-        foreach ((byte[] utf8, string name) in ByLength[value.Length])
+    /// <summary>Finds a well-known type: its shared string and its shared UTF-8 bytes.</summary>
+    public static bool TryGetKnown(ReadOnlySpan<byte> value, [NotNullWhen(true)] out string? name, [NotNullWhen(true)] out byte[]? utf8)
+    {
+        if ((uint)value.Length < (uint)ByLength.Length)
         {
-            if (value.SequenceEqual(utf8))
+            foreach ((byte[] known, string knownName) in ByLength[value.Length])
             {
-                return name;
+                if (value.SequenceEqual(known))
+                {
+                    name = knownName;
+                    utf8 = known;
+                    return true;
+                }
             }
         }
 
-        return null;
+        name = null;
+        utf8 = null;
+        return false;
     }
 
     private static (byte[] Utf8, string Name)[][] BuildTable()
