@@ -31,6 +31,7 @@ namespace StreamCore.Tests.Transport;
 /// <item><c>GET /error/{status}</c>: that status with an OpenAI-style JSON error body.</item>
 /// <item><c>GET /json-error</c>: 200 with an <c>application/json</c> error body instead of an event stream.</item>
 /// <item><c>GET</c> or <c>POST /html</c>: 200 with an HTML page (a proxy's login page) instead of an event stream.</item>
+/// <item><c>POST /typed/{key}/v1/responses</c> and <c>/typed/{key}/v1/messages</c>: a body registered with <see cref="Register"/>, whatever the request (recorded in <see cref="LastPost"/>).</item>
 /// <item><c>POST /v1/stalling/chat/completions</c>: the first two events of <see cref="PostStream"/>, then nothing until the client goes away.</item>
 /// <item><c>GET /generated/{n}</c>: <see cref="GeneratedStream"/>(n).</item>
 /// <item><c>POST /v1/chat/completions</c>: checks the streaming request (see <see cref="PostStream"/>).</item>
@@ -147,6 +148,8 @@ public sealed class LoopbackServer : IAsyncLifetime
         _app.MapGet("/json-error", ServeJsonErrorAsync);
         _app.MapMethods("/html", ["GET", "POST"], ServeHtmlAsync);
         _app.MapPost("/v1/stalling/chat/completions", ServeStallingPostAsync);
+        _app.MapPost("/typed/{key}/v1/responses", ServeTypedPostAsync);
+        _app.MapPost("/typed/{key}/v1/messages", ServeTypedPostAsync);
         _app.MapGet("/generated/{n:int}", ServeGeneratedAsync);
         _app.MapPost("/v1/chat/completions", ServePostAsync);
         await _app.StartAsync();
@@ -309,6 +312,24 @@ public sealed class LoopbackServer : IAsyncLifetime
         for (int offset = 0; offset < body.Length; offset += part)
         {
             await context.Response.Body.WriteAsync(body.AsMemory(offset, Math.Min(part, body.Length - offset)), context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
+    }
+
+    private async Task ServeTypedPostAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        LastPost = (await reader.ReadToEndAsync(context.RequestAborted), context.Request.Headers.Authorization.FirstOrDefault());
+        if (!_bodies.TryGetValue((string)context.Request.RouteValues["key"]!, out byte[]? body))
+        {
+            context.Response.StatusCode = 404;
+            return;
+        }
+
+        context.Response.ContentType = "text/event-stream";
+        foreach (byte[] part in body.Chunk(512))
+        {
+            await context.Response.Body.WriteAsync(part, context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
         }
     }
