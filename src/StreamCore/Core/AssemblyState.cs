@@ -18,7 +18,7 @@ internal abstract class AssemblyState
 
     public StreamStatus Status { get; set; }
 
-    /// <summary>Whether the protocol's terminal event or a provider error ended the stream: later events are ignored.</summary>
+    /// <summary>Whether the stream ended (the protocol's terminal event, a provider error where the protocol ends on one, malformed input): later events are not read.</summary>
     public bool Ended { get; set; }
 
     /// <summary>Whether a provider error arrived.</summary>
