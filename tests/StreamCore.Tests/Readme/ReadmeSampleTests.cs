@@ -8,7 +8,9 @@ using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using StreamCore.Anthropic;
 using StreamCore.Chat;
+using StreamCore.Responses;
 using StreamCore.Tests.TestSupport;
 
 namespace StreamCore.Tests.Readme;
@@ -28,7 +30,7 @@ public class ReadmeSampleTests
         string source = File.ReadAllText(Path.Combine(CorpusFiles.Root, "tests", "StreamCore.Tests", "Readme", "ReadmeSampleTests.cs"));
         string[] code = source.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
         MatchCollection samples = Regex.Matches(Readme, "```csharp\n(.*?)```", RegexOptions.Singleline);
-        Assert.Equal(4, samples.Count);
+        Assert.Equal(6, samples.Count);
         foreach (Match sample in samples)
         {
             string[] lines = sample.Groups[1].Value.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("using StreamCore", StringComparison.Ordinal)).ToArray();
@@ -78,6 +80,24 @@ public class ReadmeSampleTests
         using HttpResponseMessage response = EventStream(Sample);
         await Chat(response);
         Assert.Equal("0: I'll check the weather in Paris and Tōkyō for you. (tool_calls)\n", Console.Text.Replace("\r", string.Empty, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ResponsesSample()
+    {
+        Console.Clear();
+        using var body = new MemoryStream(TypedCorpus("openai-responses", "azure-function-call-1.sse"));
+        await Responses(body);
+        Assert.Equal("completed : \ncall_H5DxLSFnsGhiROnUiDHmgyc8 weather({\"location\":\"San Francisco\"})\n", Console.Text.Replace("\r", string.Empty, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnthropicSample()
+    {
+        Console.Clear();
+        using var body = new MemoryStream([.. TypedCorpus("anthropic", "sdk-tool-use-1.sse"), .. "\n\n"u8.ToArray()]);
+        await Anthropic(body);
+        Assert.Equal("0: text\n1: tool_use\ntool_use, 377 tokens in (cache reads and writes included)\n", Console.Text.Replace("\r", string.Empty, StringComparison.Ordinal));
     }
 
     // ---- The samples, as the README writes them. ----
@@ -131,6 +151,22 @@ public class ReadmeSampleTests
         using ChatCompletionResult completion = await ChatStream.AssembleAsync(response);
         foreach (ChatChoice choice in completion.Choices)
             Console.WriteLine($"{choice.Index}: {choice.Content} ({choice.FinishReason})");
+    }
+
+    private static async Task Responses(Stream body)
+    {
+        using var answer = (ResponsesResult)await ModelStream.AssembleAsync(body, new StreamOptions { Protocol = StreamProtocol.Responses });
+        Console.WriteLine($"{answer.ResponseStatus} {answer.IncompleteReason}: {answer.Text}");
+        foreach (ToolCall call in answer.ToolCalls)
+            Console.WriteLine($"{call.Id} {call.Name}({call.Arguments})");
+    }
+
+    private static async Task Anthropic(Stream body)
+    {
+        using var message = (AnthropicMessageResult)await ModelStream.AssembleAsync(body);
+        foreach (AnthropicContentBlock block in message.Blocks)
+            Console.WriteLine($"{block.Index}: {block.Type}");
+        Console.WriteLine($"{message.StopReason}, {message.Usage.Input} tokens in (cache reads and writes included)");
     }
 
     // ---- What the samples name. ----
