@@ -47,10 +47,7 @@ internal static class ToolCallParser
         int? index = null;
         ReadOnlySpan<byte> id = default;
         ReadOnlySpan<byte> type = default;
-        ReadOnlySpan<byte> functionName = default;
-        ReadOnlySpan<byte> arguments = default;
-        bool argumentsAreJson = false;
-        bool hasArguments = false;
+        scoped FunctionFields function = default;
         bool hasFunction = false;
         bool hasExtras = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -75,33 +72,8 @@ internal static class ToolCallParser
                     break;
                 case 8 when name.SequenceEqual("function"u8) && reader.TokenType == JsonTokenType.StartObject:
                     hasFunction = true;
-                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                    {
-                        ReadOnlySpan<byte> member = GetName(ref reader);
-                        reader.Read();
-                        if (reader.TokenType == JsonTokenType.Null)
-                        {
-                            continue;
-                        }
-
-                        if (member.SequenceEqual("name"u8) && reader.TokenType == JsonTokenType.String)
-                        {
-                            functionName = reader.ValueSpan;
-                        }
-                        else if (member.SequenceEqual("arguments"u8))
-                        {
-                            // "Arguments that arrive as a JSON object or array instead of a string are taken as their JSON text."
-                            hasArguments = true;
-                            argumentsAreJson = reader.TokenType != JsonTokenType.String;
-                            arguments = argumentsAreJson ? ReadRaw(ref reader, json) : reader.ValueSpan;
-                        }
-                        else
-                        {
-                            hasExtras = true;
-                            reader.Skip();
-                        }
-                    }
-
+                    function = ReadFunction(ref reader, json);
+                    hasExtras |= function.HasExtras;
                     break;
                 default:
                     hasExtras = true;
@@ -110,7 +82,7 @@ internal static class ToolCallParser
             }
         }
 
-        ToolCallState call = RouteToolCall(choice, state, index, id, functionName, out bool created);
+        ToolCallState call = RouteToolCall(choice, state, index, id, function.Name, out bool created);
         if (index is int given)
         {
             choice.GivePeerIndex(given, call);
@@ -126,9 +98,9 @@ internal static class ToolCallParser
             call.Type.Set(type);
         }
 
-        if (call.Name.IsEmpty && !functionName.IsEmpty)
+        if (call.Name.IsEmpty && !function.Name.IsEmpty)
         {
-            call.Name.Set(functionName);
+            call.Name.Set(function.Name);
         }
 
         call.HasFunction |= hasFunction;
@@ -137,10 +109,10 @@ internal static class ToolCallParser
             sink.OnToolCall(state.Result, StreamUpdateKind.ToolCallStarted, choice.Index, call, default);
         }
 
-        if (hasArguments)
+        if (function.HasArguments)
         {
             call.HasArguments = true;
-            call.AppendArguments(arguments, argumentsAreJson, state, choice.Index, ref sink);
+            call.AppendArguments(function.Arguments, function.ArgumentsAreJson, state, choice.Index, ref sink);
         }
 
         if (hasExtras)
@@ -156,45 +128,16 @@ internal static class ToolCallParser
     {
         // One pass records the fragment's parts, as for tool calls: the name may follow the arguments.
         Utf8JsonReader start = reader;
-        ReadOnlySpan<byte> functionName = default;
-        ReadOnlySpan<byte> arguments = default;
-        bool argumentsAreJson = false;
-        bool hasArguments = false;
-        bool hasExtras = false;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            ReadOnlySpan<byte> name = GetName(ref reader);
-            reader.Read();
-            if (reader.TokenType == JsonTokenType.Null)
-            {
-                continue;
-            }
-
-            if (name.SequenceEqual("name"u8) && reader.TokenType == JsonTokenType.String)
-            {
-                functionName = reader.ValueSpan;
-            }
-            else if (name.SequenceEqual("arguments"u8))
-            {
-                hasArguments = true;
-                argumentsAreJson = reader.TokenType != JsonTokenType.String;
-                arguments = argumentsAreJson ? ReadRaw(ref reader, json) : reader.ValueSpan;
-            }
-            else
-            {
-                hasExtras = true;
-                reader.Skip();
-            }
-        }
+        FunctionFields function = ReadFunction(ref reader, json);
 
         // The message lists its members in order of first appearance; the call keeps its place.
         choice.Message.GetOrAdd(MemberNames.FunctionCall, MemberKind.FunctionCall, MemberNames.FunctionCall);
         ToolCallState? call = choice.FunctionCall;
         bool created = call is null;
         call ??= choice.FunctionCall = new ToolCallState(choice.ToolCalls.Count) { HasFunction = true };
-        if (call.Name.IsEmpty && !functionName.IsEmpty)
+        if (call.Name.IsEmpty && !function.Name.IsEmpty)
         {
-            call.Name.Set(functionName);
+            call.Name.Set(function.Name);
         }
 
         if (created && sink.IsEnabled)
@@ -202,16 +145,60 @@ internal static class ToolCallParser
             sink.OnToolCall(state.Result, StreamUpdateKind.ToolCallStarted, choice.Index, call, default);
         }
 
-        if (hasArguments)
+        if (function.HasArguments)
         {
             call.HasArguments = true;
-            call.AppendArguments(arguments, argumentsAreJson, state, choice.Index, ref sink);
+            call.AppendArguments(function.Arguments, function.ArgumentsAreJson, state, choice.Index, ref sink);
         }
 
-        if (hasExtras)
+        if (function.HasExtras)
         {
             MergeFunctionCallExtras(start, json, state, call);
         }
+    }
+
+    /// <summary>Reads a function object (a tool call's <c>function</c>, the legacy <c>function_call</c>) as slices of the chunk.</summary>
+    private static FunctionFields ReadFunction(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    {
+        FunctionFields function = default;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            ReadOnlySpan<byte> member = GetName(ref reader);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                continue;
+            }
+
+            if (member.SequenceEqual("name"u8) && reader.TokenType == JsonTokenType.String)
+            {
+                function.Name = reader.ValueSpan;
+            }
+            else if (member.SequenceEqual("arguments"u8))
+            {
+                // "Arguments that arrive as a JSON object or array instead of a string are taken as their JSON text."
+                function.HasArguments = true;
+                function.ArgumentsAreJson = reader.TokenType != JsonTokenType.String;
+                function.Arguments = function.ArgumentsAreJson ? ReadRaw(ref reader, json) : reader.ValueSpan;
+            }
+            else
+            {
+                function.HasExtras = true;
+                reader.Skip();
+            }
+        }
+
+        return function;
+    }
+
+    /// <summary>A function object's parts: slices of the chunk, valid while it is read.</summary>
+    private ref struct FunctionFields
+    {
+        public ReadOnlySpan<byte> Name;
+        public ReadOnlySpan<byte> Arguments;
+        public bool ArgumentsAreJson;
+        public bool HasArguments;
+        public bool HasExtras;
     }
 
     // Other members of a legacy function_call merge as a delta's members do.
