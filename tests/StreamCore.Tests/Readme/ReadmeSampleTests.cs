@@ -142,7 +142,7 @@ public class ReadmeSampleTests
     {
         get
         {
-            using Stream resource = typeof(StreamCore.Cli.CommandLine).Assembly.GetManifestResourceStream("StreamCore.Cli.sample.sse")!;
+            using Stream resource = typeof(ReadmeSampleTests).Assembly.GetManifestResourceStream("StreamCore.Cli.sample.sse")!;
             using var copy = new MemoryStream();
             resource.CopyTo(copy);
             return copy.ToArray();
