@@ -94,4 +94,10 @@ case "$program" in *linux-x64*) ;; *) fail "the installed streamcore is not the 
 "$work/tools/streamcore" > "$work/sample.json"
 grep -q '"finish_reason": "tool_calls"' "$work/sample.json" || fail "the installed streamcore did not assemble its sample"
 echo "installed $program: native, and it assembles its sample"
+
+# The fallback for other platforms: the framework-dependent program in the 'any' package runs on .NET.
+unzip -q "$out/StreamCore.Cli.any.$version.nupkg" -d "$work/any"
+dotnet "$work/any/tools/net10.0/any/streamcore.dll" > "$work/sample-any.json"
+grep -q '"finish_reason": "tool_calls"' "$work/sample-any.json" || fail "the framework-dependent streamcore did not assemble its sample"
+echo "the framework-dependent streamcore (StreamCore.Cli.any) assembles its sample"
 echo "packages: ok"
