@@ -47,7 +47,7 @@ internal static class ReportWriter
     /// <summary>Report order; methods not listed follow alphabetically. The typed workloads share the StreamCore and floor rows.</summary>
     private static readonly string[] MethodOrder =
     [
-        "StreamCore_EndToEnd", "StreamCore_Updates", "SseLayer_StreamCore", "SseLayer_StreamCorePipe", "SseLayer_SseParser",
+        "StreamCore_EndToEnd", "StreamCore_Updates", "SseLayer_StreamCore", "SseLayer_StreamCorePipe", "SseLayer_StreamCorePipeReaderCreate", "SseLayer_StreamCoreStreamConnection", "SseLayer_SseParser",
         Stj, Sdk, ResponsesSdk, AnthropicSdk, Floor, "Floor_LineScan",
     ];
 

@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.IO.Pipelines;
 using System.Linq;
 using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
+using Pipelines.Sockets.Unofficial;
 using StreamCore.Benchmarks.Baselines;
 using StreamCore.Chat;
 using StreamCore.Sse;
@@ -208,6 +210,35 @@ internal static class SelfCheck
         if (streamCoreEvents != workload.EventCount || streamCoreBytes != parserBytes)
         {
             failures.Add($"SSE layer on {workload.Name}: StreamCore read {streamCoreEvents} events / {streamCoreBytes} data bytes, SseParser {workload.EventCount} / {parserBytes}");
+        }
+
+        // The Stream readers compared with StreamBufferReader read the same events and bytes.
+        foreach ((string name, Func<Stream, PipeReader> open) in new (string, Func<Stream, PipeReader>)[]
+        {
+            ("PipeReader.Create", stream => PipeReader.Create(stream)),
+            ("StreamConnection.GetReader", stream => StreamConnection.GetReader(stream)),
+        })
+        {
+            long events = 0, bytes = 0;
+            foreach (byte[] body in workload.Streams)
+            {
+                PipeReader pipe = open(new MemoryStream(body, writable: false));
+                using (var reader = new SseEventReader(pipe))
+                {
+                    while (reader.ReadAsync().AsTask().GetAwaiter().GetResult())
+                    {
+                        events++;
+                        bytes += reader.Current.Data.Length;
+                    }
+                }
+
+                pipe.Complete();
+            }
+
+            if (events != workload.EventCount || bytes != parserBytes)
+            {
+                failures.Add($"SSE layer over {name} on {workload.Name}: {events} events / {bytes} data bytes, SseParser {workload.EventCount} / {parserBytes}");
+            }
         }
     }
 

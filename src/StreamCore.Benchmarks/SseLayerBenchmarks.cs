@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Net.ServerSentEvents;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
+using Pipelines.Sockets.Unofficial;
 using StreamCore.Sse;
 
 namespace StreamCore.Benchmarks;
@@ -49,6 +50,53 @@ public class SseLayerBenchmarks : WorkloadBenchmark
             }
 
             pipe.Complete();
+        }
+
+        return total;
+    }
+
+    /// <summary>StreamCore over <c>PipeReader.Create(Stream)</c>: System.IO.Pipelines' own reader of a stream (segments from its pool).</summary>
+    [Benchmark]
+    public async ValueTask<long> SseLayer_StreamCorePipeReaderCreate()
+    {
+        long total = 0;
+        foreach (byte[] body in Data.Streams)
+        {
+            PipeReader pipe = PipeReader.Create(new MemoryStream(body, writable: false));
+            using (var reader = new SseEventReader(pipe))
+            {
+                while (await reader.ReadAsync())
+                {
+                    total += reader.Current.Data.Length;
+                }
+            }
+
+            await pipe.CompleteAsync();
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// StreamCore over Pipelines.Sockets.Unofficial's <c>StreamConnection.GetReader(Stream)</c> (2.2.16): a
+    /// <see cref="Pipe"/> that a pump copies the stream into, which the SSE reader reads.
+    /// </summary>
+    [Benchmark]
+    public async ValueTask<long> SseLayer_StreamCoreStreamConnection()
+    {
+        long total = 0;
+        foreach (byte[] body in Data.Streams)
+        {
+            PipeReader pipe = StreamConnection.GetReader(new MemoryStream(body, writable: false));
+            using (var reader = new SseEventReader(pipe))
+            {
+                while (await reader.ReadAsync())
+                {
+                    total += reader.Current.Data.Length;
+                }
+            }
+
+            await pipe.CompleteAsync();
         }
 
         return total;

@@ -82,6 +82,12 @@ public static class Workloads
     public const string N4Logprobs = "n4-logprobs";
     public const string Corpus = "corpus";
 
+    /// <summary>The command line's whole-process workloads (<see cref="CliProcessBenchmark"/>): not in <see cref="Names"/>, never run by BenchmarkDotNet.</summary>
+    public const string CliContent = "cli-content-200k";
+
+    /// <inheritdoc cref="CliContent"/>
+    public const string CliTools = "cli-tools-3x256KB";
+
     private static readonly ConcurrentDictionary<string, Lazy<Workload>> Cache = new(StringComparer.Ordinal);
 
     /// <summary>The chat-completion workloads, in report order.</summary>
@@ -110,8 +116,10 @@ public static class Workloads
 
     private static Workload Create(string name) => name switch
     {
-        Content4K => GenerateContent(seed: 4001, chunks: 4000),
-        Tools3x8KB => GenerateTools(seed: 3008, calls: 3, argumentBytes: 8 * 1024),
+        Content4K => GenerateContent(Content4K, seed: 4001, chunks: 4000),
+        Tools3x8KB => GenerateTools(Tools3x8KB, seed: 3008, calls: 3, argumentBytes: 8 * 1024),
+        CliContent => GenerateContent(CliContent, seed: 200_001, chunks: 200_000),
+        CliTools => GenerateTools(CliTools, seed: 3256, calls: 3, argumentBytes: 256 * 1024),
         N4Logprobs => GenerateLogprobs(seed: 4100, choices: 4, chunksPerChoice: 1000),
         Corpus => LoadCorpus(),
         _ when TypedNames.Contains(name) => TypedWorkloads.Create(name),
@@ -134,7 +142,7 @@ public static class Workloads
         "\"quoted\"", "line\n", "café", "naïve", "日本", "日本語", "tab\tstop", "back\\slash", "Zürich", "😀", "\n\n", "résumé",
     ];
 
-    private static Workload GenerateContent(int seed, int chunks)
+    private static Workload GenerateContent(string name, int seed, int chunks)
     {
         var random = new Random(seed);
         var chunk = new ChunkWriter(random);
@@ -157,7 +165,7 @@ public static class Workloads
             Choices = { [0] = new ChoiceResult { Content = content.ToString(), FinishReason = "stop" } },
             TotalTokens = 42 + completionTokens,
         };
-        return Generated(Content4K, $"1 choice, {chunks:N0} one-word content chunks (JSON escapes, non-ASCII UTF-8)", chunk, expected, content.ToString());
+        return Generated(name, $"1 choice, {chunks:N0} one-word content chunks (JSON escapes, non-ASCII UTF-8)", chunk, expected, content.ToString());
     }
 
     private static string NextWord(Random random, bool first)
@@ -168,7 +176,7 @@ public static class Workloads
 
     // ---- tools-3x8KB ------------------------------------------------------------------------
 
-    private static Workload GenerateTools(int seed, int calls, int argumentBytes)
+    private static Workload GenerateTools(string name, int seed, int calls, int argumentBytes)
     {
         var random = new Random(seed);
         var chunk = new ChunkWriter(random);
@@ -215,7 +223,7 @@ public static class Workloads
         }
 
         var expected = new AssembledResult { Choices = { [0] = choice }, TotalTokens = 7310 };
-        return Generated(Tools3x8KB, $"{calls} parallel tool calls, ~{argumentBytes / 1024} KB JSON arguments each, 3-6 char fragments interleaved", chunk, expected, string.Empty);
+        return Generated(name, $"{calls} parallel tool calls, ~{argumentBytes / 1024} KB JSON arguments each, 3-6 char fragments interleaved", chunk, expected, string.Empty);
     }
 
     /// <summary>Weather-forecast JSON arguments of about <paramref name="targetLength"/> characters (escapes and non-ASCII included).</summary>

@@ -14,6 +14,13 @@ namespace StreamCore.Json;
 /// </summary>
 internal static class MemberWriter
 {
+    /// <summary>
+    /// Values longer than this (in stored bytes) are written in segments (<c>SegmentedWriter</c>, .NET 10):
+    /// whole, a writer over a <see cref="System.IO.Stream"/> would first grow its buffer to hold the
+    /// value escaped at its worst (six bytes per byte), about 90 bytes per event of a long answer.
+    /// </summary>
+    internal const int LongValue = 16 * 1024;
+
     public static void WriteMembers(Utf8JsonWriter writer, MergedObject target)
     {
         foreach (MergedMember member in target.Members)
@@ -95,7 +102,7 @@ internal static class MemberWriter
         ReadOnlySpan<byte> pending = member.Pending is null ? default : member.Pending.Bytes.Span;
         if (pending.IsEmpty)
         {
-            writer.WriteBase64StringValue(member.Value.Span);
+            WriteBase64Value(writer, member.Value.Span);
             return;
         }
 
@@ -110,7 +117,7 @@ internal static class MemberWriter
         {
             member.Value.Span.CopyTo(bytes);
             tail[..tailLength].CopyTo(bytes.AsSpan(member.Value.Length));
-            writer.WriteBase64StringValue(bytes.AsSpan(0, member.Value.Length + tailLength));
+            WriteBase64Value(writer, bytes.AsSpan(0, member.Value.Length + tailLength));
         }
         finally
         {
@@ -134,6 +141,14 @@ internal static class MemberWriter
     /// <summary>Writes escaped string content (as stored) as a string value.</summary>
     public static void WriteEscapedString(Utf8JsonWriter writer, ReadOnlySpan<byte> escaped)
     {
+#if NET10_0_OR_GREATER
+        if (escaped.Length > LongValue)
+        {
+            SegmentedWriter.WriteEscapedString(writer, escaped, SegmentedWriter.SegmentLength);
+            return;
+        }
+#endif
+
         if (escaped.IndexOf((byte)'\\') < 0)
         {
             writer.WriteStringValue(escaped);
@@ -149,6 +164,20 @@ internal static class MemberWriter
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Writes bytes as a base64 string value; a long one in segments, like long strings.</summary>
+    private static void WriteBase64Value(Utf8JsonWriter writer, ReadOnlySpan<byte> bytes)
+    {
+#if NET10_0_OR_GREATER
+        if (bytes.Length > LongValue)
+        {
+            SegmentedWriter.WriteBase64(writer, bytes, SegmentedWriter.SegmentLength);
+            return;
+        }
+#endif
+
+        writer.WriteBase64StringValue(bytes);
     }
 
     /// <summary>

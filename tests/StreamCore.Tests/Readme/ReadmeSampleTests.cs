@@ -1,4 +1,6 @@
 using System;
+using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -9,9 +11,12 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using StreamCore.Anthropic;
+using OpenAI;
+using OpenAI.Chat;
 using StreamCore.Chat;
 using StreamCore.Responses;
 using StreamCore.Tests.TestSupport;
+using ChatCompletion = OpenAI.Chat.ChatCompletion;
 
 namespace StreamCore.Tests.Readme;
 
@@ -22,6 +27,8 @@ namespace StreamCore.Tests.Readme;
 /// </summary>
 public class ReadmeSampleTests
 {
+    private static readonly Regex UsingDirective = new(@"^using [A-Za-z.]+;$");
+
     private static string Readme => File.ReadAllText(Path.Combine(CorpusFiles.Root, "README.md"));
 
     [Fact]
@@ -30,10 +37,11 @@ public class ReadmeSampleTests
         string source = File.ReadAllText(Path.Combine(CorpusFiles.Root, "tests", "StreamCore.Tests", "Readme", "ReadmeSampleTests.cs"));
         string[] code = source.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
         MatchCollection samples = Regex.Matches(Readme, "```csharp\n(.*?)```", RegexOptions.Singleline);
-        Assert.Equal(6, samples.Count);
+        Assert.Equal(7, samples.Count);
         foreach (Match sample in samples)
         {
-            string[] lines = sample.Groups[1].Value.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("using StreamCore", StringComparison.Ordinal)).ToArray();
+            // A sample's using directives stand at the top of this file, not in its method.
+            string[] lines = sample.Groups[1].Value.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !UsingDirective.IsMatch(l)).ToArray();
             bool found = Enumerable.Range(0, code.Length).Any(start => IsAt(code, start, lines));
             Assert.True(found, $"the README sample starting '{lines[0]}' is not in ReadmeSampleTests.cs as written");
         }
@@ -98,6 +106,19 @@ public class ReadmeSampleTests
         using var body = new MemoryStream([.. TypedCorpus("anthropic", "sdk-tool-use-1.sse"), .. "\n\n"u8.ToArray()]);
         await Anthropic(body);
         Assert.Equal("0: text\n1: tool_use\ntool_use, 377 tokens in (cache reads and writes included)\n", Console.Text.Replace("\r", string.Empty, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task UnderTheOpenAiSdk()
+    {
+        Console.Clear();
+        var options = new OpenAIClientOptions
+        {
+            Transport = new HttpClientPipelineTransport(new HttpClient(new EventStreamHandler(Sample))),
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+        };
+        await OpenAiSdk(new ChatClient("gpt-4o", new ApiKeyCredential("unused"), options));
+        Assert.Equal("ToolCalls: 2 tool calls, the first get_weather\n", Console.Text);
     }
 
     // ---- The samples, as the README writes them. ----
@@ -169,6 +190,22 @@ public class ReadmeSampleTests
         Console.WriteLine($"{message.StopReason}, {message.Usage.Input} tokens in (cache reads and writes included)");
     }
 
+    private static async Task OpenAiSdk(ChatClient client)
+    {
+        BinaryContent request = BinaryContent.Create(BinaryData.FromString("""
+            {"model": "gpt-4o", "stream": true, "stream_options": {"include_usage": true},
+             "messages": [{"role": "user", "content": "What's the weather in Paris and Tokyo?"}]}
+            """));
+        ClientResult answer = await client.CompleteChatAsync(request, new RequestOptions { BufferResponse = false });
+        using PipelineResponse response = answer.GetRawResponse();
+        using StreamResult result = await ModelStream.AssembleAsync(response.ContentStream!);
+        if (result.Status == StreamStatus.Complete)
+        {
+            ChatCompletion completion = ModelReaderWriter.Read<ChatCompletion>(BinaryData.FromBytes(result.ToJsonUtf8()))!;
+            Console.WriteLine($"{completion.FinishReason}: {completion.ToolCalls.Count} tool calls, the first {completion.ToolCalls[0].FunctionName}");
+        }
+    }
+
     // ---- What the samples name. ----
 
     private readonly List<string?> _ran = [];
@@ -178,7 +215,7 @@ public class ReadmeSampleTests
     {
         get
         {
-            using Stream resource = typeof(StreamCore.Cli.CommandLine).Assembly.GetManifestResourceStream("StreamCore.Cli.sample.sse")!;
+            using Stream resource = typeof(ReadmeSampleTests).Assembly.GetManifestResourceStream("StreamCore.Cli.sample.sse")!;
             using var copy = new MemoryStream();
             resource.CopyTo(copy);
             return copy.ToArray();
@@ -216,6 +253,13 @@ public class ReadmeSampleTests
         }
 
         return true;
+    }
+
+    /// <summary>Answers every request with 200 and the event stream, as OpenAI's server would.</summary>
+    private sealed class EventStreamHandler(byte[] body) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            => Task.FromResult(EventStream(body));
     }
 
     /// <summary>A transport that hands over recorded events one at a time, as an SDK's own transport would.</summary>
