@@ -19,6 +19,12 @@ internal static class ContentMapping
     /// <summary>The <see cref="ErrorContent.ErrorCode"/> of a refusal, as MEAI's own OpenAI conversion writes it.</summary>
     public const string RefusalErrorCode = "Refusal";
 
+    /// <summary>The response's id, or null when none arrived or it is empty (Snowflake's <c>"id": ""</c>: MEAI ignores empty ids).</summary>
+    public static string? Id(StreamResult result) => result.Id is { Length: > 0 } id ? id : null;
+
+    /// <summary>The model, or null when none arrived or it is empty (vLLM serving under an empty name).</summary>
+    public static string? Model(StreamResult result) => result.Model is { Length: > 0 } model ? model : null;
+
     /// <summary>
     /// The finish reason of the result's <see cref="StreamResult.StopKind"/>: MEAI's four where one fits,
     /// a refusal as <see cref="ChatFinishReason.ContentFilter"/> (output withheld), a pause or another

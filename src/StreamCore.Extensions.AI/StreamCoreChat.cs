@@ -23,8 +23,10 @@ namespace StreamCore.Extensions.AI;
 /// <para>
 /// The updates: text and reasoning as they arrive (<see cref="TextContent"/>,
 /// <see cref="TextReasoningContent"/>); each tool call whole, arguments parsed
-/// (<see cref="FunctionCallContent"/>), when it completes (chat completions: with the last update,
-/// after the text); and with the last update the refusal and the provider's error
+/// (<see cref="FunctionCallContent"/>), when it completes (a Responses item's or an Anthropic
+/// block's end; chat completions and Aitronos: with the last update, after the text, since a chat
+/// stream may carry text after the finish that completes its calls and Aitronos may replace its
+/// calls at the end); and with the last update the refusal and the provider's error
 /// (<see cref="ErrorContent"/>), the usage, once (<see cref="UsageContent"/>), and the finish reason.
 /// Every update has the response's id as <see cref="ChatResponseUpdate.ResponseId"/> and
 /// <see cref="ChatResponseUpdate.MessageId"/> (one message per response, whatever ids the chunks

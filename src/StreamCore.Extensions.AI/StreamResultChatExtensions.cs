@@ -33,7 +33,7 @@ public static class StreamResultChatExtensions
     public static ChatResponse ToChatResponse(this StreamResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        string? id = result.Id;
+        string? id = ContentMapping.Id(result);
         DateTimeOffset? createdAt = ValidCreatedAt(ContentMapping.CreatedAt(result));
         var contents = new List<AIContent>();
         AddText(contents, result.Reasoning, static text => new TextReasoningContent(text));
@@ -59,7 +59,7 @@ public static class StreamResultChatExtensions
         return new ChatResponse(message)
         {
             ResponseId = id,
-            ModelId = result.Model,
+            ModelId = ContentMapping.Model(result),
             CreatedAt = createdAt,
             FinishReason = ContentMapping.FinishReason(result),
             Usage = ContentMapping.Usage(result),

@@ -40,10 +40,11 @@ internal sealed class UpdateTranslator
                 return Text(update, result, isReasoning: false);
             case StreamUpdateKind.ReasoningDelta when IsAnswered(result, update.ItemIndex):
                 return Text(update, result, isReasoning: true);
-            case StreamUpdateKind.ToolCallCompleted when result.Protocol != StreamProtocol.ChatCompletions:
-                // Chat tool calls wait for the last update: a chat stream may carry content after the
-                // finish that completed them (copilot-bing-search-function-call-1.sse), and a chat
-                // message lists its text before its tool calls.
+            case StreamUpdateKind.ToolCallCompleted when result.Protocol is StreamProtocol.Responses or StreamProtocol.AnthropicMessages:
+                // A completed Responses item or Anthropic block is final. Chat tool calls wait for the
+                // last update: a chat stream may carry content after the finish that completed them
+                // (copilot-bing-search-function-call-1.sse), and a chat message lists its text before
+                // its tool calls. So do Aitronos' calls: a later response_blocks replaces them.
                 ToolCall call = update.ToolCall!;
                 if (_emittedCalls.Contains(call))
                 {
@@ -127,13 +128,13 @@ internal sealed class UpdateTranslator
         }
 
         // The final values: ToChatResponse keeps the last id and model it was given.
-        _id ??= result.Id;
+        _id ??= ContentMapping.Id(result);
         _createdAt ??= StreamResultChatExtensions.ValidCreatedAt(ContentMapping.CreatedAt(result));
         ChatResponseUpdate last = new(ChatRole.Assistant, contents)
         {
             MessageId = _id,
-            ResponseId = result.Id ?? _id,
-            ModelId = result.Model,
+            ResponseId = ContentMapping.Id(result) ?? _id,
+            ModelId = ContentMapping.Model(result),
             CreatedAt = _createdAt,
             FinishReason = ContentMapping.FinishReason(result),
             RawRepresentation = result,
@@ -148,8 +149,8 @@ internal sealed class UpdateTranslator
     /// </summary>
     private ChatResponseUpdate Create(StreamResult result, AIContent content)
     {
-        _id ??= result.Id;
-        _model ??= result.Model;
+        _id ??= ContentMapping.Id(result);
+        _model ??= ContentMapping.Model(result);
         _createdAt ??= result.Protocol == StreamProtocol.Responses ? null : StreamResultChatExtensions.ValidCreatedAt(result.CreatedAt);
         Debug.Assert(content is not UsageContent, "usage goes out once, with the last update");
         return new ChatResponseUpdate(ChatRole.Assistant, [content])
