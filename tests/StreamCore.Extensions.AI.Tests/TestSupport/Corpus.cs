@@ -28,6 +28,9 @@ internal static class Corpus
         return data;
     }
 
+    /// <summary>The repository's root: the folder of StreamCore.sln.</summary>
+    public static string Root => FindRoot();
+
     public static byte[] Read(string name) => File.ReadAllBytes(Path.Combine(SharedFolder.Value, name));
 
     /// <summary>Whether the stream is a chat-completion one (the official OpenAI chat path applies).</summary>
@@ -41,6 +44,17 @@ internal static class Corpus
         IEnumerable<string> Files(string folder) => Directory.GetFiles(Path.Combine(shared, folder), "*.sse")
             .Select(path => folder + "/" + Path.GetFileName(path))
             .Order(StringComparer.Ordinal);
+    }
+
+    private static string FindRoot()
+    {
+        DirectoryInfo? folder = new(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "StreamCore.sln")))
+        {
+            folder = folder.Parent;
+        }
+
+        return folder?.FullName ?? throw new InvalidOperationException($"no folder above {AppContext.BaseDirectory} contains StreamCore.sln");
     }
 
     private static string FindShared()
