@@ -52,7 +52,9 @@ namespace StreamCore.Extensions.AI;
 /// has <see cref="ReplacesPropertyName"/> set to <see langword="true"/> in its
 /// <see cref="ChatResponseUpdate.AdditionalProperties"/>: a consumer that keeps the text starts
 /// that part over there. <c>ToChatResponse</c> does not, and joins both; the response of
-/// <see cref="AssembleAsync(Stream, StreamOptions?, CancellationToken)"/> has the final text.
+/// <see cref="AssembleAsync(Stream, StreamOptions?, CancellationToken)"/> has the final text. Each
+/// fragment's text is decoded alone (<see cref="StreamUpdate.GetText"/>): the halves of a surrogate
+/// pair escaped in two chunks are two U+FFFD in the updates, one character in the assembled response.
 /// </para>
 /// </remarks>
 public static class StreamCoreChat

@@ -222,4 +222,16 @@ public class UpdateRulesTests
         Assert.Equal(finishReason, Assert.Single(updates).FinishReason?.Value);
         Assert.Equal(finishReason, (await Fixtures.AssembleAsync(stream)).FinishReason?.Value);
     }
+
+    [Fact]
+    public async Task ASurrogatePairEscapedAcrossTwoChunksIsOneCharacterOnlyInTheAssembledResponse()
+    {
+        // A known limit: each update's text is decoded on its own (StreamUpdate.GetText), so the
+        // halves of a pair escaped in two chunks show as two U+FFFD there; the assembled text joins them.
+        byte[] stream = Fixtures.Chat(
+            """{"id":"c1","choices":[{"index":0,"delta":{"content":"smile \ud83d"}}]}""",
+            """{"id":"c1","choices":[{"index":0,"delta":{"content":"\ude42!"},"finish_reason":"stop"}]}""");
+        Assert.Equal("smile \uFFFD\uFFFD!", (await Fixtures.UpdatesAsync(stream)).ToChatResponse().Text);
+        Assert.Equal("smile \U0001F642!", (await Fixtures.AssembleAsync(stream)).Text);
+    }
 }
