@@ -106,10 +106,10 @@ public class CancellationTests(LoopbackServer server) : IClassFixture<LoopbackSe
         }
     }
 
-    private static bool IsUpdates(EntryPoint entry) => entry.ToString().Contains("Updates", StringComparison.Ordinal);
+    internal static bool IsUpdates(EntryPoint entry) => entry.ToString().Contains("Updates", StringComparison.Ordinal);
 
     /// <summary>Reads <paramref name="url"/> through <paramref name="entry"/>; returns the cancellation (or the result if it completed) and the text the updates announced.</summary>
-    private static async Task<(StreamCanceledException? Canceled, StreamResult? Completed, string Announced)> RunAsync(EntryPoint entry, HttpClient client, Uri url, CancellationToken token)
+    internal static async Task<(StreamCanceledException? Canceled, StreamResult? Completed, string Announced)> RunAsync(EntryPoint entry, HttpClient client, Uri url, CancellationToken token)
     {
         HttpResponseMessage response;
         try
@@ -191,7 +191,7 @@ public class CancellationTests(LoopbackServer server) : IClassFixture<LoopbackSe
         return result!;
     }
 
-    private static int IndexAfter(byte[] haystack, string needle)
+    internal static int IndexAfter(byte[] haystack, string needle)
     {
         int at = haystack.AsSpan().IndexOf(Encoding.UTF8.GetBytes(needle));
         Assert.True(at >= 0);
@@ -199,7 +199,7 @@ public class CancellationTests(LoopbackServer server) : IClassFixture<LoopbackSe
     }
 
     /// <summary>Cancels <paramref name="cts"/> once the response body has been read up to <paramref name="bytes"/>: everything before the stall is then in the reader's hands.</summary>
-    private sealed class ReadWatcher(long bytes, CancellationTokenSource cts) : DelegatingHandler(new SocketsHttpHandler())
+    internal sealed class ReadWatcher(long bytes, CancellationTokenSource cts) : DelegatingHandler(new SocketsHttpHandler())
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
