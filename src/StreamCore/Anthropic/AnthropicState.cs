@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Text.Json;
 using StreamCore.Buffers;
 using StreamCore.Core;
 using StreamCore.Json;
@@ -91,13 +90,8 @@ internal sealed class AnthropicState : AssemblyState
         if (_usageRevision != Revision)
         {
             Debug.Assert(usage.Kind == MemberKind.Object, "usage is verbatim JSON or laid over member by member");
-            var output = new System.Buffers.ArrayBufferWriter<byte>(256);
-            using (var writer = new Utf8JsonWriter(output, StreamResult.CreateWriterOptions()))
-            {
-                MemberWriter.WriteValue(writer, usage);
-            }
-
-            _usageJson.Set(output.WrittenSpan);
+            MemberWriter.WriteValue(ScratchJsonWriter.Begin(), usage);
+            _usageJson.Set(ScratchJsonWriter.End());
             _usageRevision = Revision;
         }
 

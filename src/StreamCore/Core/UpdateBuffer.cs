@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Diagnostics;
 using StreamCore.Buffers;
 using StreamCore.Json;
@@ -9,10 +10,11 @@ namespace StreamCore.Core;
 /// Collects the updates of one event, reused for every event. Text is a slice of the event's bytes
 /// when it needs no unescaping; otherwise it goes into a scratch buffer sized once per event to the
 /// event's length (unescaping never lengthens), so the updates' memory stays put until the next event.
+/// The entries are rented too: a stream's updates cost nothing per stream once the pool is warm.
 /// </summary>
 internal sealed class UpdateBuffer : IDisposable
 {
-    private Entry[] _items = new Entry[16];
+    private Entry[] _items = ArrayPool<Entry>.Shared.Rent(16);
     private PooledByteBuffer _scratch;
     private ReadOnlyMemory<byte> _event;
     private StreamResult? _owner;
@@ -44,7 +46,14 @@ internal sealed class UpdateBuffer : IDisposable
     {
         if (Count == _items.Length)
         {
-            Array.Resize(ref _items, _items.Length * 2);
+            Entry[] larger = ArrayPool<Entry>.Shared.Rent(Math.Max(16, _items.Length * 2));
+            _items.AsSpan().CopyTo(larger);
+            if (_items.Length > 0)
+            {
+                ArrayPool<Entry>.Shared.Return(_items, clearArray: true);
+            }
+
+            _items = larger;
         }
 
         _owner = owner;
@@ -77,7 +86,18 @@ internal sealed class UpdateBuffer : IDisposable
         return memory[..bytes.Length];
     }
 
-    public void Dispose() => _scratch.Dispose();
+    public void Dispose()
+    {
+        _scratch.Dispose();
+        Entry[] items = _items;
+        _items = [];
+        Count = 0;
+        if (items.Length > 0)
+        {
+            // Cleared: the entries hold the stream's tool calls and results, which must not outlive it in the pool.
+            ArrayPool<Entry>.Shared.Return(items, clearArray: true);
+        }
+    }
 
     /// <summary>
     /// Room for <paramref name="length"/> bytes that stays put until the next event: in the scratch

@@ -110,6 +110,45 @@ public class AnthropicAllocationTests
         Assert.Equal(0, largeBytes - smallBytes);
     }
 
+    /// <summary>A text message whose usage is laid over by <paramref name="changes"/> <c>message_delta</c>s, each announced as a usage update.</summary>
+    private static byte[] UsageStream(int changes)
+    {
+        var text = new StringBuilder();
+        void Add(string type, string data) => text.Append("event: ").Append(type).Append("\ndata: ").Append(data).Append("\n\n");
+        Add("message_start", AnthropicTestSupport.Start);
+        Add("content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""");
+        for (int i = 0; i < changes; i++)
+        {
+            Add("content_block_delta", """{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"word "}}""");
+            Add("message_delta", $$$$"""{"type":"message_delta","delta":{"stop_reason":null},"usage":{"output_tokens":{{{{10_000 + i}}}},"server_tool_use":{"web_search_requests":{{{{i % 10}}}}}}}""");
+        }
+
+        Add("content_block_stop", """{"type":"content_block_stop","index":0}""");
+        Add("message_delta", """{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":99}}""");
+        Add("message_stop", """{"type":"message_stop"}""");
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
+    [Fact]
+    public void UsageLaidOverAgainAndAgainAllocatesNothingPerChange()
+    {
+        // Each change is announced with the usage as laid over so far, written as JSON: the writer
+        // and its buffer are the thread's, the JSON lands in the state's pooled buffer.
+        byte[] small = UsageStream(Small);
+        byte[] large = UsageStream(Large);
+        for (int i = 0; i < 3; i++)
+        {
+            MeasureUpdates(small, out _);
+            MeasureUpdates(large, out _);
+        }
+
+        long smallBytes = MeasureUpdates(small, out int smallDeltas);
+        long largeBytes = MeasureUpdates(large, out int largeDeltas);
+        Assert.Equal(Small, smallDeltas);
+        Assert.Equal(Large, largeDeltas);
+        Assert.Equal(0, largeBytes - smallBytes);
+    }
+
     [Fact]
     public void AssembleAllocatesLessThan32BytesPerExtraEvent()
     {
