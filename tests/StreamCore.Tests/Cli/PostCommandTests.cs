@@ -63,6 +63,37 @@ public sealed class PostCommandTests(LoopbackServer server) : IClassFixture<Loop
     }
 
     [Fact]
+    public async Task ShowsReasoningTextAndToolCallsLiveUnderALabelEach()
+    {
+        // An Anthropic answer: thinking, text, then a tool call whose input arrives in fragments.
+        static string Event(string type, string data) => $"event: {type}\ndata: {data}\n\n";
+        string stream = string.Concat(
+            Event("message_start", """{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-x","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}}"""),
+            Event("content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}"""),
+            Event("content_block_delta", """{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Paris, "}}"""),
+            Event("content_block_delta", """{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"so ask the tool."}}"""),
+            Event("content_block_stop", """{"type":"content_block_stop","index":0}"""),
+            Event("content_block_start", """{"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}}"""),
+            Event("content_block_delta", """{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"Checking."}}"""),
+            Event("content_block_stop", """{"type":"content_block_stop","index":1}"""),
+            Event("content_block_start", """{"type":"content_block_start","index":2,"content_block":{"type":"tool_use","id":"toolu_1","name":"get_weather","input":{}}}"""),
+            Event("content_block_delta", """{"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":"{\"city\": "}}"""),
+            Event("content_block_delta", """{"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":"\"Paris\"}"}}"""),
+            Event("content_block_stop", """{"type":"content_block_stop","index":2}"""),
+            Event("message_delta", """{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":20}}"""),
+            Event("message_stop", """{"type":"message_stop"}"""));
+        string key = server.Register(Encoding.UTF8.GetBytes(stream));
+
+        (int exit, string stdout, string stderr) = await RunAsync("post", server.Url($"typed/{key}/v1/messages").ToString(), "--body", _bodyFile);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("\"stop_reason\":\"tool_use\"", stdout, StringComparison.Ordinal);
+        Assert.Equal(
+            "[reasoning]\nParis, so ask the tool.\n[answer]\nChecking.\n[tool call get_weather]\n{\"city\": \"Paris\"}\n",
+            stderr.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public async Task UnauthorizedAnswerExitsFourWithTheErrorJson()
     {
         Uri url = server.Url("v1/chat/completions");
