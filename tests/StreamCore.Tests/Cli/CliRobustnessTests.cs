@@ -1,6 +1,8 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Linq;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -163,6 +165,34 @@ public sealed class CliRobustnessTests(LoopbackServer server) : IClassFixture<Lo
         Assert.Equal(3, exit); // the stream never said it ended
         Assert.Equal(501, Encoding.UTF8.GetString(stdout.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.InRange(stdout.Writes, 1, 10); // buffered: flushed when the input is read again, and at the end
+    }
+
+    [Theory]
+    [InlineData("updates")]
+    [InlineData("events")]
+    public async Task OutputReachesTheReaderWhileTheInputStaysOpen(string command)
+    {
+        // Buffered output is flushed when the input would block: a live stream's update is seen at once.
+        var input = new Pipe();
+        var output = new Pipe();
+        using var cts = new CancellationTokenSource(TransportTests.HangGuard);
+        Task<int> run = CommandLine.RunAsync([command], input.Reader.AsStream(), output.Writer.AsStream(), TextWriter.Null, cts.Token);
+        await input.Writer.WriteAsync(Encoding.UTF8.GetBytes("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"live\"}}]}\n\n"), cts.Token);
+
+        string seen = string.Empty;
+        while (!seen.Contains('\n', StringComparison.Ordinal))
+        {
+            ReadResult read = await output.Reader.ReadAsync(cts.Token);
+            seen = Encoding.UTF8.GetString(read.Buffer.ToArray());
+            output.Reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+
+        Assert.Contains("live", seen, StringComparison.Ordinal);
+        Assert.False(run.IsCompleted, "the input is still open");
+        await input.Writer.CompleteAsync();
+        int exit = await run.WaitAsync(TransportTests.HangGuard);
+        Assert.Equal(command == "updates" ? 3 : 0, exit); // updates: the stream never said it ended
+        await output.Reader.CompleteAsync();
     }
 
     [Fact]
