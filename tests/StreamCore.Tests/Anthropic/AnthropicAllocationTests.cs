@@ -92,23 +92,25 @@ public class AnthropicAllocationTests
         return allocated;
     }
 
-    [Fact]
-    public void ConsumingDeltaUpdatesAllocatesNothingPerEvent()
+    /// <summary>Warms both inputs up, then asserts that the larger one's updates allocate exactly what the smaller one's do, and the deltas each announced.</summary>
+    private static void AssertUpdatesAllocateNothingMore(byte[] small, byte[] large, int smallDeltas, int largeDeltas)
     {
-        byte[] small = Stream(Small);
-        byte[] large = Stream(Large);
         for (int i = 0; i < 3; i++)
         {
             MeasureUpdates(small, out _);
             MeasureUpdates(large, out _);
         }
 
-        long smallBytes = MeasureUpdates(small, out int smallDeltas);
-        long largeBytes = MeasureUpdates(large, out int largeDeltas);
-        Assert.Equal((3 * Small) + 2, smallDeltas);
-        Assert.Equal((3 * Large) + 2, largeDeltas);
+        long smallBytes = MeasureUpdates(small, out int smallAnnounced);
+        long largeBytes = MeasureUpdates(large, out int largeAnnounced);
+        Assert.Equal(smallDeltas, smallAnnounced);
+        Assert.Equal(largeDeltas, largeAnnounced);
         Assert.Equal(0, largeBytes - smallBytes);
     }
+
+    [Fact]
+    public void ConsumingDeltaUpdatesAllocatesNothingPerEvent()
+        => AssertUpdatesAllocateNothingMore(Stream(Small), Stream(Large), (3 * Small) + 2, (3 * Large) + 2);
 
     /// <summary>A text message whose usage is laid over by <paramref name="changes"/> <c>message_delta</c>s, each announced as a usage update.</summary>
     private static byte[] UsageStream(int changes)
@@ -134,19 +136,7 @@ public class AnthropicAllocationTests
     {
         // Each change is announced with the usage as laid over so far, written as JSON: the writer
         // and its buffer are the thread's, the JSON lands in the state's pooled buffer.
-        byte[] small = UsageStream(Small);
-        byte[] large = UsageStream(Large);
-        for (int i = 0; i < 3; i++)
-        {
-            MeasureUpdates(small, out _);
-            MeasureUpdates(large, out _);
-        }
-
-        long smallBytes = MeasureUpdates(small, out int smallDeltas);
-        long largeBytes = MeasureUpdates(large, out int largeDeltas);
-        Assert.Equal(Small, smallDeltas);
-        Assert.Equal(Large, largeDeltas);
-        Assert.Equal(0, largeBytes - smallBytes);
+        AssertUpdatesAllocateNothingMore(UsageStream(Small), UsageStream(Large), Small, Large);
     }
 
     [Fact]

@@ -71,12 +71,21 @@ public class CancellationTests(LoopbackServer server) : IClassFixture<LoopbackSe
     [MemberData(nameof(EntryPoints))]
     public async Task CancellingAtRandomMomentsOfALiveStreamNeverLosesWhatArrived(EntryPoint entry)
     {
-        var random = new Random(1234 + (int)entry);
-        for (int round = 0; round < 6; round++)
+        // About 40 writes of 29 bytes, 10 ms apart: cancelled somewhere in the first 500 ms.
+        await CancelAtRandomMomentsAsync(server, entry, Fixture, new Random(1234 + (int)entry), rounds: 6, delayMs: 10, withinMs: 500);
+    }
+
+    /// <summary>
+    /// Reads <paramref name="body"/> ("Hello, world" in deltas) drip-fed by the server and cancels it at
+    /// random moments: what completes is whole, what is cancelled is an incomplete prefix of the text,
+    /// and on the update paths exactly what the updates announced.
+    /// </summary>
+    internal static async Task CancelAtRandomMomentsAsync(LoopbackServer server, EntryPoint entry, byte[] body, Random random, int rounds, int delayMs, int withinMs)
+    {
+        for (int round = 0; round < rounds; round++)
         {
-            // About 40 writes of 29 bytes, 10 ms apart: cancelled somewhere in the first 500 ms.
-            Uri url = server.StreamUrl(server.Register(Fixture), part: 29, delayMs: 10);
-            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(random.Next(0, 500)));
+            Uri url = server.StreamUrl(server.Register(body), part: 29, delayMs: delayMs);
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(random.Next(0, withinMs)));
             using var client = server.CreateClient();
             (StreamCanceledException? canceled, StreamResult? completed, string announced) = await RunAsync(entry, client, url, cts.Token);
             if (completed is not null)

@@ -112,40 +112,9 @@ public class TypedCancellationTests(LoopbackServer server) : IClassFixture<Loopb
     [MemberData(nameof(Cases))]
     public async Task CancellingAtRandomMomentsOfALiveStreamNeverLosesWhatArrived(StreamProtocol protocol, EntryPoint entry)
     {
-        byte[] body = Fixtures[protocol];
+        // Writes of 29 bytes, 5 ms apart: cancelled somewhere in the first 300 ms.
         var random = new Random(4321 + (10 * (int)protocol) + (int)entry);
-        for (int round = 0; round < 4; round++)
-        {
-            // Writes of 29 bytes, 5 ms apart: cancelled somewhere in the first 300 ms.
-            Uri url = server.StreamUrl(server.Register(body), part: 29, delayMs: 5);
-            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(random.Next(0, 300)));
-            using var client = server.CreateClient();
-            (StreamCanceledException? canceled, StreamResult? completed, string announced) = await CancellationTests.RunAsync(entry, client, url, cts.Token);
-            if (completed is not null)
-            {
-                using (completed)
-                {
-                    Assert.Equal(StreamStatus.Complete, completed.Status);
-                    Assert.Equal("Hello, world", completed.Text);
-                }
-
-                continue;
-            }
-
-            if (canceled is null)
-            {
-                continue; // cancelled before the answer's headers arrived: nothing was received
-            }
-
-            using StreamResult partial = canceled.PartialResult;
-            Assert.Equal(StreamStatus.Incomplete, partial.Status);
-            string text = partial.Text ?? string.Empty;
-            Assert.StartsWith(text, "Hello, world", StringComparison.Ordinal);
-            if (CancellationTests.IsUpdates(entry))
-            {
-                Assert.Equal(text, announced); // the result holds exactly what the updates announced
-            }
-        }
+        await CancellationTests.CancelAtRandomMomentsAsync(server, entry, Fixtures[protocol], random, rounds: 4, delayMs: 5, withinMs: 300);
     }
 
     /// <summary>The offset just after the event that carries the third delta, <c>wor</c>.</summary>
