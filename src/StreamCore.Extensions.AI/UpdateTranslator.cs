@@ -144,8 +144,8 @@ internal sealed class UpdateTranslator
 
     /// <summary>
     /// An update with its one content, and what identifies the response so far. The id, model and
-    /// created time are read until they are known, then reused: reading them again could build a
-    /// string per event (a Responses envelope is replaced by its events).
+    /// created time are read until they are known, then reused for every update; the last update
+    /// carries the final values.
     /// </summary>
     private ChatResponseUpdate Create(StreamResult result, AIContent content)
     {

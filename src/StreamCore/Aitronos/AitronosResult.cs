@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Text;
 using System.Text.Json;
 using StreamCore.Core;
-using StreamCore.Json;
 
 namespace StreamCore.Aitronos;
 
@@ -30,13 +29,13 @@ public sealed class AitronosResult : StreamResult
 
     private readonly List<ToolCall> _toolCalls = [];
     private int _toolCallsVersion = -1;
-    private VersionedText _text;
-    private VersionedText _reasoning;
-    private VersionedText _id;
-    private VersionedText _model;
-    private VersionedText _threadId;
-    private VersionedText _organizationId;
-    private VersionedText _role;
+    private TextCache _text;
+    private TextCache _reasoning;
+    private TextCache _id;
+    private TextCache _model;
+    private TextCache _threadId;
+    private TextCache _organizationId;
+    private TextCache _role;
 
     internal AitronosResult(AitronosState state)
         : base(state)
@@ -195,7 +194,7 @@ public sealed class AitronosResult : StreamResult
 
     private protected override void WriteJson(Utf8JsonWriter writer) => AitronosResponseWriter.Write(writer, Aitronos);
 
-    private static string? GetIdentity(ref IdentityValue value, ref VersionedText cache)
+    private static string? GetIdentity(ref IdentityValue value, ref TextCache cache)
         => value.HasValue ? cache.Get(value.Value.Span, value.IsRaw ? 1 : 0) : null;
 
     private long? GetInteger(ReadOnlySpan<byte> name)
@@ -208,25 +207,5 @@ public sealed class AitronosResult : StreamResult
 
         ReadOnlySpan<byte> raw = member.Value.Span;
         return System.Buffers.Text.Utf8Parser.TryParse(raw, out long value, out int used) && used == raw.Length ? value : null;
-    }
-
-    /// <summary>The string of a text that may be replaced (not only grown): rebuilt when its length or version changes.</summary>
-    private struct VersionedText
-    {
-        private string? _value;
-        private int _length;
-        private int _version;
-
-        public string Get(ReadOnlySpan<byte> escaped, int version)
-        {
-            if (_value is null || _length != escaped.Length || _version != version)
-            {
-                _value = escaped.IsEmpty ? string.Empty : JsonText.ToString(escaped);
-                _length = escaped.Length;
-                _version = version;
-            }
-
-            return _value;
-        }
     }
 }

@@ -227,7 +227,7 @@ public sealed class AnthropicMessageResult : StreamResult
     private string? GetString(byte[] name, ref TextCache cache)
     {
         MergedMember? member = Anthropic.Message.Find(name);
-        return member is { Kind: MemberKind.Raw } && IsString(member.Value.Span) ? cache.Get(member.Value.Span[1..^1]) : null;
+        return member is { Kind: MemberKind.Raw } && IsString(member.Value.Span) ? cache.GetReplaceable(member.Value.Span[1..^1]) : null;
     }
 
     private ReadOnlySpan<byte> GetStringContent(byte[] name)

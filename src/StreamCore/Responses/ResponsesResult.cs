@@ -21,9 +21,9 @@ namespace StreamCore.Responses;
 public sealed class ResponsesResult : StreamResult
 {
     private readonly List<ToolCall> _toolCalls = [];
-    private EnvelopeText _id;
-    private EnvelopeText _model;
-    private EnvelopeText _status;
+    private TextCache _id;
+    private TextCache _model;
+    private TextCache _status;
     private JoinedText _text;
     private JoinedText _refusal;
     private JoinedText _reasoning;
@@ -273,27 +273,9 @@ public sealed class ResponsesResult : StreamResult
         };
     }
 
-    private string? EnvelopeString(Slice member, ref EnvelopeText cache)
-    {
-        ResponsesState state = Responses;
-        if (!cache.Built || cache.Version != state.Version)
-        {
-            // The envelope is replaced whole by later events: its strings are rebuilt after a change.
-            cache.Value = member.IsPresent ? JsonText.ToString(member.Of(state.Envelope.Span)) : null;
-            cache.Version = state.Version;
-            cache.Built = true;
-        }
-
-        return cache.Value;
-    }
-
-    /// <summary>A string of the envelope, as of a version of the state.</summary>
-    private struct EnvelopeText
-    {
-        public string? Value;
-        public long Version;
-        public bool Built;
-    }
+    // The envelope is replaced whole by later events; its strings are kept while they still spell it.
+    private string? EnvelopeString(Slice member, ref TextCache cache)
+        => member.IsPresent ? cache.GetReplaceable(member.Of(Responses.Envelope.Span)) : null;
 
     private ReadOnlySpan<byte> EnvelopeRaw(Slice member)
     {
