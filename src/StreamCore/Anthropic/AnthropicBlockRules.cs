@@ -123,7 +123,6 @@ internal static class AnthropicBlockRules
             block.Kind = known;
         }
 
-        block.Started = true;
         block.Closed = false;
         if (sink.IsEnabled)
         {

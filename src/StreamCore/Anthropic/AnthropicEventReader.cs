@@ -95,7 +95,7 @@ internal static class AnthropicEventReader
                     e.Type = ReadName(ref reader, "type", out e.TypeOffset);
                     break;
                 case 5 when name.SequenceEqual("index"u8):
-                    e.Index = IndexReader.ReadIndex(ref reader, "content block") ?? -1;
+                    e.Index = IndexReader.ReadIndex(ref reader, "a content block index") ?? -1;
                     break;
                 case 5 when name.SequenceEqual("delta"u8):
                     e.DeltaOffset = (int)reader.TokenStartIndex;
@@ -227,19 +227,12 @@ internal static class AnthropicEventReader
     private static ReadOnlySpan<byte> ReadRawSlice(scoped ref Utf8JsonReader reader, ReadOnlySpan<byte> data, out int offset)
     {
         offset = (int)reader.TokenStartIndex;
-        reader.Skip();
-        return data[offset..(int)reader.BytesConsumed];
+        return MemberMerger.ReadRaw(ref reader, data);
     }
 
     private static ReadOnlySpan<byte> ReadRawUnlessNull(scoped ref Utf8JsonReader reader, ReadOnlySpan<byte> data, out int offset)
     {
         offset = (int)reader.TokenStartIndex;
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return default;
-        }
-
-        reader.Skip();
-        return data[offset..(int)reader.BytesConsumed];
+        return reader.TokenType == JsonTokenType.Null ? default : MemberMerger.ReadRaw(ref reader, data);
     }
 }

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using StreamCore.Core;
+using StreamCore.Json;
 using StreamCore.Sse;
 
 namespace StreamCore.Anthropic;
@@ -74,7 +75,7 @@ internal static class AnthropicEvents
             if (trimmed[0] != (byte)'{' && eventType == SseEventTypes.Error)
             {
                 state.Revision++;
-                AnthropicMessageRules.Error(state, AnthropicMessageRules.QuoteAsJson(trimmed), -1, ref sink);
+                AnthropicMessageRules.Error(state, JsonText.Quote(trimmed), -1, ref sink);
                 return;
             }
         }
@@ -87,7 +88,7 @@ internal static class AnthropicEvents
         catch (JsonException) when (eventType == SseEventTypes.Error)
         {
             state.Revision++;
-            AnthropicMessageRules.Error(state, AnthropicMessageRules.QuoteAsJson(data.Trim(" \t\r\n"u8)), -1, ref sink);
+            AnthropicMessageRules.Error(state, JsonText.Quote(data.Trim(" \t\r\n"u8)), -1, ref sink);
             return;
         }
 

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using StreamCore.Core;
@@ -54,7 +53,6 @@ internal static class AnthropicMessageRules
             }
             else if (name.SequenceEqual("usage"u8) && reader.TokenType == JsonTokenType.StartObject)
             {
-                int start = (int)reader.TokenStartIndex;
                 MergedObject usage = GetObjectMember(state.Message, MemberNames.Usage);
                 LayOver(ref reader, message, usage, keepNulls: true);
                 if (sink.IsEnabled)
@@ -153,18 +151,6 @@ internal static class AnthropicMessageRules
             // A slice of the event's data when the error lies in it; else (quoted data) a copy.
             sink.OnJson(state.Result, StreamUpdateKind.ProviderError, -1, -1, offset >= 0 ? error : member.Value.Span, offset);
         }
-    }
-
-    /// <summary>The data of an <c>error</c> event that is not JSON, as a JSON string (error path only).</summary>
-    public static byte[] QuoteAsJson(ReadOnlySpan<byte> data)
-    {
-        var text = new ArrayBufferWriter<byte>(data.Length + 16);
-        using (var writer = new Utf8JsonWriter(text))
-        {
-            writer.WriteStringValue(data);
-        }
-
-        return text.WrittenSpan.ToArray();
     }
 
     // The message's content: complete blocks, at indexes 0, 1, ... ("including a non-empty content").

@@ -1,7 +1,7 @@
 using System;
-using System.Buffers;
 using System.Text.Json;
 using StreamCore.Core;
+using StreamCore.Json;
 using StreamCore.Sse;
 
 namespace StreamCore.Chat;
@@ -78,13 +78,7 @@ internal static class ChatEvents
         member.Kind = MemberKind.Raw;
         if (!TryGetErrorMember(data, out ReadOnlySpan<byte> error))
         {
-            var text = new ArrayBufferWriter<byte>(data.Length + 16);
-            using (var writer = new Utf8JsonWriter(text))
-            {
-                writer.WriteStringValue(data);
-            }
-
-            error = text.WrittenSpan;
+            error = JsonText.Quote(data);
         }
 
         member.Value.Set(error);

@@ -145,7 +145,7 @@ internal static class ChoiceParser
             reader.Read();
             if (name.SequenceEqual("index"u8))
             {
-                int index = ReadIndex(ref reader, "choice") ?? 0;
+                int index = ReadIndex(ref reader, "a choice index") ?? 0;
                 if (choice is null)
                 {
                     choice = state.GetChoice(index);
@@ -173,7 +173,7 @@ internal static class ChoiceParser
                     continue;
                 }
 
-                choice = state.GetChoice(LocateIndex(reader, json, onObjectStart: false, "choice") ?? 0);
+                choice = state.GetChoice(LocateIndex(reader, json, onObjectStart: false, "a choice index") ?? 0);
                 MergeDeferred(deferred[..deferredCount], json, state, choice, ref sink);
             }
 

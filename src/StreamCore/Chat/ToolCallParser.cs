@@ -62,7 +62,7 @@ internal static class ToolCallParser
             switch (name.Length)
             {
                 case 5 when name.SequenceEqual("index"u8):
-                    index = ReadIndex(ref reader, "tool call");
+                    index = ReadIndex(ref reader, "a tool call index");
                     break;
                 case 2 when name.SequenceEqual("id"u8) && reader.TokenType == JsonTokenType.String:
                     id = reader.ValueSpan;

@@ -8,6 +8,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using StreamCore.Json;
 using StreamCore.Sse;
 
 namespace StreamCore.Core;
@@ -242,13 +243,7 @@ internal static class EventLoop
         catch (JsonException)
         {
             isJson = false;
-            var text = new System.Buffers.ArrayBufferWriter<byte>(body.Length + 16);
-            using (var writer = new Utf8JsonWriter(text))
-            {
-                writer.WriteStringValue(body);
-            }
-
-            return Encoding.UTF8.GetString(text.WrittenSpan);
+            return Encoding.UTF8.GetString(JsonText.Quote(body));
         }
     }
 }

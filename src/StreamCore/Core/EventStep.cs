@@ -19,17 +19,9 @@ internal static class EventStep
         {
             protocol.Process(eventType, data, eventNumber, ref sink);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or MalformedEventException or InvalidOperationException)
         {
-            throw protocol.State.Malformed(Describe(e, data, protocol.State.Options.MaxJsonDepth), eventNumber, offset, e);
-        }
-        catch (MalformedEventException e)
-        {
-            throw protocol.State.Malformed(Describe(e, data, protocol.State.Options.MaxJsonDepth), eventNumber, offset, e);
-        }
-        catch (InvalidOperationException e)
-        {
-            // Utf8JsonReader reports some number conversions this way.
+            // (Utf8JsonReader reports some number conversions as InvalidOperationException.)
             throw protocol.State.Malformed(Describe(e, data, protocol.State.Options.MaxJsonDepth), eventNumber, offset, e);
         }
     }

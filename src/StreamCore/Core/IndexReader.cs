@@ -46,6 +46,10 @@ internal static class IndexReader
         return null;
     }
 
+    /// <summary>
+    /// Reads the index under the reader: null for JSON null, else a non-negative 32-bit integer or
+    /// malformed input, whose message starts with <paramref name="what"/> ("a choice index").
+    /// </summary>
     internal static int? ReadIndex(ref Utf8JsonReader reader, string what)
     {
         if (reader.TokenType == JsonTokenType.Null)
@@ -55,7 +59,7 @@ internal static class IndexReader
 
         if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int index) || index < 0)
         {
-            throw new MalformedEventException($"a {what} index must be a non-negative 32-bit integer");
+            throw new MalformedEventException($"{what} must be a non-negative 32-bit integer");
         }
 
         return index;

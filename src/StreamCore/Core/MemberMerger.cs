@@ -216,7 +216,7 @@ internal static class MemberMerger
                 continue;
             }
 
-            long index = LocateIndex(reader, json, onObjectStart: true, "array entry") ?? -1;
+            long index = LocateIndex(reader, json, onObjectStart: true, "an array entry index") ?? -1;
             MergedObject? entry = null;
             if (index >= 0)
             {

@@ -74,12 +74,13 @@ internal static class ProtocolDetector
             return StreamProtocol.ChatCompletions; // chat reports it as malformed, with its place
         }
 
-        if (IsAnthropicType(type) || (!hasSequenceNumber && (type.SequenceEqual("ping"u8) || type.SequenceEqual("error"u8))))
+        // An Anthropic or response.* type returned above; what is left depends on sequence_number.
+        if (!hasSequenceNumber && (type.SequenceEqual("ping"u8) || type.SequenceEqual("error"u8)))
         {
             return StreamProtocol.AnthropicMessages;
         }
 
-        if (type.StartsWith("response."u8) || (hasSequenceNumber && (type.SequenceEqual("error"u8) || type.SequenceEqual("keepalive"u8))))
+        if (hasSequenceNumber && (type.SequenceEqual("error"u8) || type.SequenceEqual("keepalive"u8)))
         {
             return StreamProtocol.Responses;
         }

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Diagnostics;
 using StreamCore.Buffers;
 using StreamCore.Json;
@@ -10,11 +9,15 @@ namespace StreamCore.Core;
 /// Collects the updates of one event, reused for every event. Text is a slice of the event's bytes
 /// when it needs no unescaping; otherwise it goes into a scratch buffer sized once per event to the
 /// event's length (unescaping never lengthens), so the updates' memory stays put until the next event.
-/// The entries are rented too: a stream's updates cost nothing per stream once the pool is warm.
+/// The entries are kept per thread for the next stream (not in the shared pool, whose trimming
+/// after a collection would make a stream's cost vary): a stream's updates cost nothing per stream.
 /// </summary>
 internal sealed class UpdateBuffer : IDisposable
 {
-    private Entry[] _items = ArrayPool<Entry>.Shared.Rent(16);
+    [ThreadStatic]
+    private static Entry[]? t_spareItems;
+
+    private Entry[] _items = TakeSpareItems();
     private PooledByteBuffer _scratch;
     private ReadOnlyMemory<byte> _event;
     private StreamResult? _owner;
@@ -46,14 +49,7 @@ internal sealed class UpdateBuffer : IDisposable
     {
         if (Count == _items.Length)
         {
-            Entry[] larger = ArrayPool<Entry>.Shared.Rent(Math.Max(16, _items.Length * 2));
-            _items.AsSpan().CopyTo(larger);
-            if (_items.Length > 0)
-            {
-                ArrayPool<Entry>.Shared.Return(_items, clearArray: true);
-            }
-
-            _items = larger;
+            Array.Resize(ref _items, Math.Max(16, _items.Length * 2));
         }
 
         _owner = owner;
@@ -86,16 +82,24 @@ internal sealed class UpdateBuffer : IDisposable
         return memory[..bytes.Length];
     }
 
+    private static Entry[] TakeSpareItems()
+    {
+        Entry[]? spare = t_spareItems;
+        t_spareItems = null;
+        return spare ?? new Entry[16];
+    }
+
     public void Dispose()
     {
         _scratch.Dispose();
         Entry[] items = _items;
         _items = [];
         Count = 0;
-        if (items.Length > 0)
+        if (items.Length > (t_spareItems?.Length ?? 0))
         {
-            // Cleared: the entries hold the stream's tool calls and results, which must not outlive it in the pool.
-            ArrayPool<Entry>.Shared.Return(items, clearArray: true);
+            // Cleared: the entries hold the stream's tool calls and result, which must not outlive it.
+            Array.Clear(items);
+            t_spareItems = items;
         }
     }
 

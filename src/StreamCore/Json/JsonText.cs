@@ -93,6 +93,21 @@ internal static class JsonText
         }
     }
 
+    /// <summary>
+    /// Bytes that are not JSON (a provider's error sent as plain text) as a JSON string, so that they
+    /// can be kept as an error value. Error path only: it allocates.
+    /// </summary>
+    public static byte[] Quote(ReadOnlySpan<byte> bytes)
+    {
+        var text = new ArrayBufferWriter<byte>(bytes.Length + 16);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(text))
+        {
+            writer.WriteStringValue(bytes);
+        }
+
+        return text.WrittenSpan.ToArray();
+    }
+
     /// <summary>Unescapes and decodes to a string (invalid UTF-8 becomes U+FFFD).</summary>
     public static string ToString(ReadOnlySpan<byte> escaped)
     {

@@ -85,16 +85,16 @@ internal static class EventReader
                     fields.Delta = StringOrNone(ref reader, origin);
                     break;
                 case 12 when name.SequenceEqual("output_index"u8):
-                    fields.OutputIndex = ReadIndex(ref reader, "output_index");
+                    fields.OutputIndex = IndexReader.ReadIndex(ref reader, "'output_index'") ?? -1; // "Indexes are the peer's": they place things, never size anything
                     break;
                 case 13 when name.SequenceEqual("content_index"u8):
-                    fields.ContentIndex = ReadIndex(ref reader, "content_index");
+                    fields.ContentIndex = IndexReader.ReadIndex(ref reader, "'content_index'") ?? -1;
                     break;
                 case 13 when name.SequenceEqual("summary_index"u8):
-                    fields.SummaryIndex = ReadIndex(ref reader, "summary_index");
+                    fields.SummaryIndex = IndexReader.ReadIndex(ref reader, "'summary_index'") ?? -1;
                     break;
                 case 16 when name.SequenceEqual("annotation_index"u8):
-                    fields.AnnotationIndex = ReadIndex(ref reader, "annotation_index");
+                    fields.AnnotationIndex = IndexReader.ReadIndex(ref reader, "'annotation_index'") ?? -1;
                     break;
                 case 15 when name.SequenceEqual("sequence_number"u8):
                     // Diagnostics only (rule 13): a value that is not an integer is not one.
@@ -316,11 +316,10 @@ internal static class EventReader
                 case 6 when name.SequenceEqual("output"u8):
                     int outputStart = origin + (int)reader.TokenStartIndex;
                     envelope.OutputIsArray = reader.TokenType == JsonTokenType.StartArray;
-                    if (envelope.OutputIsArray && state is not null && TerminalOutput.Match(state, data, outputStart, out int outputEnd, out int resumeAt))
+                    if (envelope.OutputIsArray && state is not null && TerminalOutput.Match(state, data, outputStart, out int resumeAt))
                     {
                         envelope.OutputIsItems = true;
                         envelope.OutputCount = state.Items.Count;
-                        envelope.Output = new Slice(outputStart, outputEnd - outputStart);
                         return resumeAt;
                     }
 
@@ -334,7 +333,6 @@ internal static class EventReader
                         reader.Skip();
                     }
 
-                    envelope.Output = new Slice(outputStart, origin + (int)reader.BytesConsumed - outputStart);
                     break;
                 default:
                     reader.Skip();
@@ -381,22 +379,6 @@ internal static class EventReader
         }
 
         return count;
-    }
-
-    private static int ReadIndex(ref Utf8JsonReader reader, string what)
-    {
-        // "Indexes are the peer's": they place things and never size anything, but must be indexes.
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return -1;
-        }
-
-        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int index) || index < 0)
-        {
-            throw new MalformedEventException($"'{what}' must be a non-negative 32-bit integer");
-        }
-
-        return index;
     }
 
     private static Slice StringContent(ref Utf8JsonReader reader, int origin = 0)

@@ -118,7 +118,6 @@ internal struct EnvelopeSlices
     public Slice Status;
     public Slice Usage;
     public Slice Error;
-    public Slice Output;
     public Slice IncompleteDetails;
     public bool OutputIsArray;
 
@@ -139,7 +138,6 @@ internal struct EnvelopeSlices
             Status = Status.RelativeTo(origin),
             Usage = Usage.RelativeTo(origin),
             Error = Error.RelativeTo(origin),
-            Output = Output.RelativeTo(origin),
             IncompleteDetails = IncompleteDetails.RelativeTo(origin),
             OutputIsArray = OutputIsArray,
             OutputIsItems = OutputIsItems,

@@ -55,9 +55,6 @@ internal enum ResponsesEventKind : byte
     /// <summary><c>response.&lt;tool&gt;_call.&lt;status&gt;</c> and <c>response.mcp_list_tools.&lt;status&gt;</c> (rule 7).</summary>
     ToolStatus,
 
-    /// <summary><c>response.image_generation_call.partial_image</c>: passed to consumers, not stored (rule 7).</summary>
-    PartialImage,
-
     /// <summary>An event of another protocol (an Anthropic Messages <c>type</c>): malformed input (section 0).</summary>
     OtherProtocol,
 }
@@ -97,7 +94,6 @@ internal static class ResponsesEventNames
         ("code_interpreter_call_code.delta", ResponsesEventKind.CodeDelta),
         ("code_interpreter_call_code.done", ResponsesEventKind.CodeDone),
         ("output_text.annotation.added", ResponsesEventKind.AnnotationAdded),
-        ("image_generation_call.partial_image", ResponsesEventKind.PartialImage),
     ]);
 
     /// <summary>The kind of an event named <paramref name="name"/> (UTF-8, as the data's <c>type</c> or an SSE event name carries it).</summary>

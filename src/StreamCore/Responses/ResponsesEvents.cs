@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using StreamCore.Core;
+using StreamCore.Json;
 using StreamCore.Sse;
 
 namespace StreamCore.Responses;
@@ -54,7 +55,7 @@ internal static class ResponsesEvents
             // A ping's data says nothing; an error event's data that is not an object is the error, as a JSON string.
             if (kind == ResponsesEventKind.Error)
             {
-                SetProviderError(state, IsJson(data) ? data : QuoteAsJsonString(data), -1, ref sink);
+                SetProviderError(state, IsJson(data) ? data : JsonText.Quote(data), -1, ref sink);
             }
 
             return;
@@ -268,17 +269,6 @@ internal static class ResponsesEvents
         {
             return false;
         }
-    }
-
-    private static byte[] QuoteAsJsonString(ReadOnlySpan<byte> data)
-    {
-        var text = new ArrayBufferWriter<byte>(data.Length + 16);
-        using (var writer = new Utf8JsonWriter(text))
-        {
-            writer.WriteStringValue(data);
-        }
-
-        return text.WrittenSpan.ToArray();
     }
 }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Text.Json;
+using StreamCore.Core;
 using StreamCore.Json;
 using static StreamCore.Json.MemberWriter;
 
@@ -32,7 +33,7 @@ internal static class ResponsesWriter
                 bool isError = !wroteError && NameIs(ref reader, "error"u8);
                 WritePropertyName(writer, ref reader);
                 reader.Read();
-                ReadOnlySpan<byte> value = RawValue(ref reader, envelope);
+                ReadOnlySpan<byte> value = MemberMerger.ReadRaw(ref reader, envelope);
                 if (isOutput)
                 {
                     // Rule 9: the terminal output as it is, or the assembled items.
@@ -168,7 +169,7 @@ internal static class ResponsesWriter
                 }
 
                 reader.Read();
-                ReadOnlySpan<byte> value = RawValue(ref reader, seed);
+                ReadOnlySpan<byte> value = MemberMerger.ReadRaw(ref reader, seed);
                 if (!written)
                 {
                     WriteRaw(writer, value);
@@ -269,7 +270,7 @@ internal static class ResponsesWriter
                 }
 
                 reader.Read();
-                ReadOnlySpan<byte> value = RawValue(ref reader, seed);
+                ReadOnlySpan<byte> value = MemberMerger.ReadRaw(ref reader, seed);
                 if (!written)
                 {
                     WriteRaw(writer, value);
@@ -356,12 +357,5 @@ internal static class ResponsesWriter
         bool equal = unescaped.AsSpan(0, JsonText.Unescape(reader.ValueSpan, unescaped)).SequenceEqual(name);
         ArrayPool<byte>.Shared.Return(unescaped);
         return equal;
-    }
-
-    private static ReadOnlySpan<byte> RawValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
-    {
-        int start = (int)reader.TokenStartIndex;
-        reader.Skip();
-        return json[start..(int)reader.BytesConsumed];
     }
 }

@@ -12,13 +12,12 @@ internal static class TerminalOutput
 {
     /// <summary>
     /// Whether the array at <paramref name="start"/> in the event's data is <c>[</c>, each item's final
-    /// JSON in index order separated by commas, and <c>]</c>: then <paramref name="end"/> is where the
-    /// array ends and <paramref name="resumeAt"/> where the <c>response</c>'s next member starts (or its
-    /// closing brace, when the array is its last member).
+    /// JSON in index order separated by commas, and <c>]</c>: then <paramref name="resumeAt"/> is
+    /// where the <c>response</c>'s next member starts (or its closing brace, when the array is its
+    /// last member).
     /// </summary>
-    public static bool Match(ResponsesState state, ReadOnlySpan<byte> data, int start, out int end, out int resumeAt)
+    public static bool Match(ResponsesState state, ReadOnlySpan<byte> data, int start, out int resumeAt)
     {
-        end = -1;
         resumeAt = -1;
         ReadOnlySpan<OutputItemState> items = state.Items.Entries;
         if (items.IsEmpty)
@@ -53,7 +52,7 @@ internal static class TerminalOutput
             position++;
         }
 
-        end = position;
+        int end = position;
         int after = end + data[end..].IndexOfAnyExcept(" \t\r\n"u8);
         if (after < end || data[after] is not ((byte)',' or (byte)'}'))
         {

@@ -52,9 +52,6 @@ internal static class SseEventTypes
     // The known names by length, as UTF-8, for a lookup that compares few candidates.
     private static readonly (byte[] Utf8, string Name)[][] ByLength = BuildTable();
 
-    /// <summary>Returns the shared string for a well-known type, or null.</summary>
-    public static string? GetKnown(ReadOnlySpan<byte> value) => TryGetKnown(value, out string? name, out _) ? name : null;
-
     /// <summary>Finds a well-known type: its shared string and its shared UTF-8 bytes.</summary>
     public static bool TryGetKnown(ReadOnlySpan<byte> value, [NotNullWhen(true)] out string? name, [NotNullWhen(true)] out byte[]? utf8)
     {
