@@ -130,7 +130,27 @@ public class OfficialPathComparisonTests
         Assert.All(OfficialWrong.Keys, name => Assert.Contains(name, Corpus.Names));
     }
 
-    /// <summary>The side-by-side table of the README section, written beside the test assembly (<c>side-by-side.md</c>) and checked for every stream.</summary>
+    /// <summary>The README's side-by-side table names exactly the streams the official paths get wrong here.</summary>
+    [Fact]
+    public void TheReadmesSideBySideTableNamesExactlyTheStreamsPinnedHere()
+    {
+        string[] readme = File.ReadAllLines(Path.Combine(Corpus.Root, "README.md"));
+        int header = Array.FindIndex(readme, l => l.StartsWith("| stream | the official MEAI path |", StringComparison.Ordinal));
+        Assert.True(header > 0, "the README has the side-by-side table");
+        var named = new HashSet<string>();
+        for (int i = header + 2; i < readme.Length && readme[i].StartsWith('|'); i++)
+        {
+            string firstCell = readme[i].Split('|')[1];
+            foreach (System.Text.RegularExpressions.Match name in System.Text.RegularExpressions.Regex.Matches(firstCell, "`([^`]+)`"))
+            {
+                named.Add(name.Groups[1].Value);
+            }
+        }
+
+        Assert.Equal(OfficialWrong.Keys.Select(k => Path.GetFileNameWithoutExtension(k)).Order(), named.Order());
+    }
+
+    /// <summary>The side-by-side table with every difference, written beside the test assembly (<c>side-by-side.md</c>) for the README's table.</summary>
     [Fact]
     public void SideBySideTableNamesEveryStream()
     {

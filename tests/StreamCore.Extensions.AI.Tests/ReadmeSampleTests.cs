@@ -36,7 +36,7 @@ public class ReadmeSampleTests
     }
 
     [Fact]
-    public async Task TheSamplePrintsTheTextThenTheToolCalls()
+    public async Task TheSamplePrintsTheFinishReasonWithItsUsageThenEachToolCall()
     {
         Console.Clear();
         byte[] bytes = Corpus.Read("corpus/openai-parallel-tools-1.sse");

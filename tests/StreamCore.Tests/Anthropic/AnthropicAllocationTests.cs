@@ -57,9 +57,11 @@ public class AnthropicAllocationTests
         return allocated;
     }
 
-    private static long MeasureUpdates(byte[] input, out int deltas)
+    /// <summary>Allocation of reading every update of <paramref name="input"/>; <paramref name="usages"/> counts the usage updates.</summary>
+    private static long MeasureUpdates(byte[] input, out int deltas, out int usages)
     {
         deltas = 0;
+        usages = 0;
         long before = GC.GetAllocatedBytesForCurrentThread();
         IAsyncEnumerator<StreamUpdate> updates = ModelStream.ReadUpdatesAsync(PipeReader.Create(new ReadOnlySequence<byte>(input))).GetAsyncEnumerator();
         StreamResult? result = null;
@@ -80,6 +82,8 @@ public class AnthropicAllocationTests
                 bytes += update.Utf8Text.Length;
             }
 
+            usages += update.Kind == StreamUpdateKind.Usage ? 1 : 0;
+
             result = update.Result;
         }
 
@@ -93,18 +97,19 @@ public class AnthropicAllocationTests
     }
 
     /// <summary>Warms both inputs up, then asserts that the larger one's updates allocate exactly what the smaller one's do, and the deltas each announced.</summary>
-    private static void AssertUpdatesAllocateNothingMore(byte[] small, byte[] large, int smallDeltas, int largeDeltas)
+    private static void AssertUpdatesAllocateNothingMore(byte[] small, byte[] large, int smallDeltas, int largeDeltas, int extraUsages = 0)
     {
         for (int i = 0; i < 3; i++)
         {
-            MeasureUpdates(small, out _);
-            MeasureUpdates(large, out _);
+            MeasureUpdates(small, out _, out _);
+            MeasureUpdates(large, out _, out _);
         }
 
-        long smallBytes = MeasureUpdates(small, out int smallAnnounced);
-        long largeBytes = MeasureUpdates(large, out int largeAnnounced);
+        long smallBytes = MeasureUpdates(small, out int smallAnnounced, out int smallUsages);
+        long largeBytes = MeasureUpdates(large, out int largeAnnounced, out int largeUsages);
         Assert.Equal(smallDeltas, smallAnnounced);
         Assert.Equal(largeDeltas, largeAnnounced);
+        Assert.Equal(extraUsages, largeUsages - smallUsages);
         Assert.Equal(0, largeBytes - smallBytes);
     }
 
@@ -136,7 +141,7 @@ public class AnthropicAllocationTests
     {
         // Each change is announced with the usage as laid over so far, written as JSON: the writer
         // and its buffer are the thread's, the JSON lands in the state's pooled buffer.
-        AssertUpdatesAllocateNothingMore(UsageStream(Small), UsageStream(Large), Small, Large);
+        AssertUpdatesAllocateNothingMore(UsageStream(Small), UsageStream(Large), Small, Large, extraUsages: Large - Small);
     }
 
     [Fact]

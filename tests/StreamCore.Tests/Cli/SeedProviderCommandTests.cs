@@ -47,11 +47,16 @@ public class SeedProviderCommandTests
     [Fact]
     public async Task UpdatesShowAitronosTextReasoningAndToolCallsLive()
     {
-        (int exit, string stdout, _) = await RunAsync(AitronosFixtures.Current + AitronosFixtures.ToolBlocks, "updates", "--protocol", "aitronos");
+        (int exit, string stdout, _) = await RunAsync(AitronosFixtures.Current, "updates", "--protocol", "aitronos");
         Assert.Equal(0, exit);
         JsonNode[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToArray();
         Assert.Contains(lines, l => (string?)l["kind"] == "contentDelta");
         Assert.Contains(lines, l => (string?)l["kind"] == "reasoningDelta");
+        Assert.Contains(lines, l => (string?)l["kind"] == "toolCallCompleted" && (string?)l["name"] == "get_weather");
+        int reasoning = Array.FindIndex(lines, l => (string?)l["kind"] == "reasoningDelta");
+        int tool = Array.FindIndex(lines, l => (string?)l["kind"] == "toolCallCompleted");
+        int content = Array.FindIndex(lines, l => (string?)l["kind"] == "contentDelta");
+        Assert.True(reasoning < tool && tool < content, "live: in the order they arrived");
         Assert.Equal("aitronos", (string?)lines[^1]["protocol"]);
     }
 

@@ -56,7 +56,6 @@ public class TypedSoakTests(ITestOutputHelper output)
         await RunAsync(Streams, counts).WaitAsync(HangGuard);
         long after = SettledMemory();
         output.WriteLine($"typed soak: {Streams} streams; heap {baseline} -> {after} bytes; {string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}"))}");
-        Assert.Equal(Enum.GetValues<Ending>().Length, counts.Count);
         Assert.InRange(after - baseline, long.MinValue, AllowedGrowth);
     }
 
@@ -124,9 +123,13 @@ public class TypedSoakTests(ITestOutputHelper output)
                 try
                 {
                     using StreamResult result = await AssembleAsync(input);
-                    _ = result.ErrorJson;
+                    // Responses and Anthropic keep the error (unless their terminal event came first); for
+                    // Aitronos an SSE "error" event is an unknown event (NOTES.md), the stream incomplete.
+                    bool aitronos = ReferenceEquals(complete, Aitronos);
+                    Assert.True(result.HasProviderError || result.Status == StreamStatus.Complete || (aitronos && result.Status == StreamStatus.Incomplete), $"the error was kept ({result.Protocol}, {result.Status})");
+                    Assert.Equal(result.HasProviderError, !result.ErrorJson.IsEmpty);
                 }
-                catch (StreamFormatException e)
+                catch (StreamFormatException e) when (ReferenceEquals(complete, Aitronos))
                 {
                     e.PartialResult.Dispose(); // an Aitronos stream reads "type": "error" of another protocol
                 }

@@ -51,10 +51,12 @@ public class MutationTests
     {
         byte[] original = ReadCorpus(file);
         var random = new Random(file.Length * 7919);
+        var endings = new HashSet<string>();
         for (int i = 0; i < CasesPerFile; i++)
         {
             byte[] input = Mutate(original, random);
             string outcome = Run(input);
+            endings.Add(outcome[..outcome.IndexOfAny([' ', '|'])]);
             string updates = RunUpdates(input);
             Assert.True(outcome == updates, $"case {i}: assembling gave {Head(outcome)}, the updates {Head(updates)}");
             if (i % 25 == 0)
@@ -64,6 +66,8 @@ public class MutationTests
                 Assert.True(outcome == piped, $"case {i}: whole {Head(outcome)}, piped {Head(piped)}");
             }
         }
+
+        Assert.True(endings.Count >= 2, $"the mutations reached more than one ending: {string.Join(", ", endings)}");
     }
 
     private static string Head(string text) => text.Length > 300 ? text[..300] : text;

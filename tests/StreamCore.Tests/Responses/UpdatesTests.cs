@@ -129,7 +129,7 @@ public class UpdatesTests
     }
 
     [Fact]
-    public void UpdatesCarryTheResultAssembledSoFar()
+    public void EveryUpdateCarriesTheOneResult()
     {
         (List<StreamUpdate> updates, ResponsesResult result) = Updates(Named(Stream));
         using (result)
