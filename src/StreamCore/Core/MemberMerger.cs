@@ -174,7 +174,7 @@ internal static class MemberMerger
     internal static void AddRawEntry(ReadOnlySpan<byte> raw, AssemblyState state, List<MergedObject> items)
     {
         state.Charge(raw.Length);
-        var entry = new MergedObject { IsRawValue = true };
+        var entry = new MergedObject(capacity: 0) { IsRawValue = true }; // a raw entry has no members
         entry.RawValue.Set(raw);
         items.Add(entry);
     }
