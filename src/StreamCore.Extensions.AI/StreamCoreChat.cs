@@ -77,15 +77,17 @@ public static class StreamCoreChat
         => ModelStream.ReadUpdatesAsync(stream, options, cancellationToken).AsChatResponseUpdatesAsync(cancellationToken);
 
     /// <summary>The event stream of an HTTP response, after checking its status and content type, as <see cref="ChatResponseUpdate"/>s.</summary>
-    /// <exception cref="StreamProviderErrorException">The answer is not 2xx, or is a JSON error body instead of an event stream.</exception>
+    /// <exception cref="StreamProviderErrorException">The answer is not 2xx, or its body is not an event stream (a JSON error, an HTML page): the exception carries the error and, for a body of another kind, its media type.</exception>
     /// <inheritdoc cref="ReadUpdatesAsync(PipeReader, StreamOptions?, CancellationToken)"/>
     public static IAsyncEnumerable<ChatResponseUpdate> ReadUpdatesAsync(HttpResponseMessage response, StreamOptions? options = null, CancellationToken cancellationToken = default)
         => ModelStream.ReadUpdatesAsync(response, options, cancellationToken).AsChatResponseUpdatesAsync(cancellationToken);
 
     /// <summary>
-    /// StreamCore's updates (from <see cref="ModelStream.ReadUpdatesAsync(Stream, StreamOptions?, CancellationToken)"/>,
-    /// or a <see cref="StreamAssembler"/>'s channel) as <see cref="ChatResponseUpdate"/>s. Each
-    /// <see cref="StreamUpdate"/> is translated before the next is requested, as its views require.
+    /// StreamCore's updates (from <see cref="ModelStream.ReadUpdatesAsync(Stream, StreamOptions?, CancellationToken)"/>)
+    /// as <see cref="ChatResponseUpdate"/>s. Each <see cref="StreamUpdate"/> is translated before the
+    /// next is requested, as its views require. The translation reads the result (id, model, tool
+    /// calls), so it is not for a <see cref="StreamAssembler"/>'s channel, whose result is being
+    /// assembled on another thread while its updates are read.
     /// </summary>
     public static async IAsyncEnumerable<ChatResponseUpdate> AsChatResponseUpdatesAsync(this IAsyncEnumerable<StreamUpdate> updates, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -115,7 +117,7 @@ public static class StreamCoreChat
         => (await ModelStream.AssembleAsync(stream, options, cancellationToken).ConfigureAwait(false)).ToChatResponse();
 
     /// <summary>Assembles the event stream of an HTTP response, after checking its status and content type, and returns it as a <see cref="ChatResponse"/>.</summary>
-    /// <exception cref="StreamProviderErrorException">The answer is not 2xx, or is a JSON error body instead of an event stream.</exception>
+    /// <exception cref="StreamProviderErrorException">The answer is not 2xx, or its body is not an event stream (a JSON error, an HTML page): the exception carries the error and, for a body of another kind, its media type.</exception>
     /// <inheritdoc cref="AssembleAsync(PipeReader, StreamOptions?, CancellationToken)"/>
     public static async Task<ChatResponse> AssembleAsync(HttpResponseMessage response, StreamOptions? options = null, CancellationToken cancellationToken = default)
         => (await ModelStream.AssembleAsync(response, options, cancellationToken).ConfigureAwait(false)).ToChatResponse();

@@ -39,7 +39,7 @@ public static class ModelStream
         => EventLoop.AssembleAsync<SelectedProtocol>(EventSource.From(stream), options ?? StreamOptions.Default, cancellationToken);
 
     /// <summary>Assembles the event stream of an HTTP response, after checking its status and content type.</summary>
-    /// <exception cref="StreamProviderErrorException">The answer is not 2xx, or is a JSON error body instead of an event stream.</exception>
+    /// <exception cref="StreamProviderErrorException">The answer is not 2xx, or its body is not an event stream (a JSON error, an HTML page): the exception carries the error and, for a body of another kind, its media type.</exception>
     /// <inheritdoc cref="AssembleAsync(PipeReader, StreamOptions?, CancellationToken)"/>
     public static Task<StreamResult> AssembleAsync(HttpResponseMessage response, StreamOptions? options = null, CancellationToken cancellationToken = default)
         => EventLoop.AssembleAsync<SelectedProtocol>(EventSource.From(response), options ?? StreamOptions.Default, cancellationToken).AsTask();
@@ -60,7 +60,7 @@ public static class ModelStream
         => EventLoop.ReadUpdatesAsync<SelectedProtocol, StreamUpdate, AsStreamUpdate>(EventSource.From(stream), options ?? StreamOptions.Default, cancellationToken);
 
     /// <summary>Yields the updates of an HTTP response's event stream, after checking its status and content type.</summary>
-    /// <exception cref="StreamProviderErrorException">The answer is not 2xx, or is a JSON error body instead of an event stream.</exception>
+    /// <exception cref="StreamProviderErrorException">The answer is not 2xx, or its body is not an event stream (a JSON error, an HTML page): the exception carries the error and, for a body of another kind, its media type.</exception>
     /// <inheritdoc cref="ReadUpdatesAsync(PipeReader, StreamOptions?, CancellationToken)"/>
     public static IAsyncEnumerable<StreamUpdate> ReadUpdatesAsync(HttpResponseMessage response, StreamOptions? options = null, CancellationToken cancellationToken = default)
         => EventLoop.ReadUpdatesAsync<SelectedProtocol, StreamUpdate, AsStreamUpdate>(EventSource.From(response), options ?? StreamOptions.Default, cancellationToken);

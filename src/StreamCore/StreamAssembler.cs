@@ -34,7 +34,7 @@ public sealed class StreamAssembler : IDisposable
     /// <summary>The stream's protocol: as the options named it, as detected, or <see cref="StreamProtocol.Auto"/> before the first JSON event.</summary>
     public StreamProtocol Protocol => _core.Protocol.Protocol;
 
-    /// <summary>Whether the protocol's end, a provider error or malformed input ended the stream (later input is ignored).</summary>
+    /// <summary>Whether the stream ended (later input is ignored): the protocol's end, malformed input, or a provider error where the protocol ends on one (a Responses <c>error</c> event does not end its stream).</summary>
     public bool IsEnded => _core.IsEnded;
 
     /// <summary>

@@ -61,7 +61,11 @@ public class StreamProviderErrorException : Exception
     /// <summary>The HTTP status code, when the error came as an HTTP answer.</summary>
     public int? StatusCode { get; }
 
-    /// <summary>The media type of an HTTP answer that was not an event stream (<c>text/html</c> from a proxy's error page), or null.</summary>
+    /// <summary>
+    /// The media type of an HTTP answer whose body was neither an event stream nor a JSON error
+    /// (<c>text/html</c> from a proxy's error page), or null: for a JSON error, an event stream, or an
+    /// answer without a content type.
+    /// </summary>
     public string? ContentType { get; }
 
     /// <summary>Everything assembled before the error, or null when no stream was read (an HTTP error answer).</summary>

@@ -134,7 +134,8 @@ public abstract class StreamResult : IDisposable
 
     /// <summary>Writes the result as the protocol's non-streaming JSON (a chat completion, a Responses <c>response</c>, an Anthropic <c>Message</c>, the Aitronos <c>response</c>).</summary>
     /// <remarks>
-    /// On .NET 10, a string or base64 value longer than 16 KiB is written in segments, and
+    /// On .NET 10, an assembled string or base64 value longer than 16 KiB (text, reasoning, arguments,
+    /// audio) is written in segments (members kept verbatim are written as they arrived), and
     /// <paramref name="writer"/> is flushed between them whenever more than 16 KiB are pending, so that a
     /// long answer goes to the writer's output without first filling a buffer of its size.
     /// </remarks>

@@ -40,7 +40,11 @@ public class ToolCall
     /// <summary>The arguments as JSON text (a custom tool's free-form input as it arrived): every fragment joined, or the final value that replaced them; empty when none arrived.</summary>
     public string Arguments => _arguments.Get(Live.Arguments.Span, _state.ArgumentsVersion);
 
-    /// <summary>Whether the arguments received so far are valid JSON, a valid prefix, or invalid: known without re-parsing.</summary>
+    /// <summary>
+    /// Whether the arguments received so far are valid JSON, a valid prefix, or invalid: known without
+    /// re-parsing (the validator reads only what arrived since it was last asked). Reading it advances
+    /// that validator, so it is read by one thread at a time, like the rest of a result being assembled.
+    /// </summary>
     public JsonTextStatus ArgumentsStatus => Live.ArgumentsStatus;
 
     /// <summary>Whether the call will get no more fragments (it completed, or the stream ended).</summary>

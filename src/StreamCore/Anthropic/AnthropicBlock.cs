@@ -73,7 +73,7 @@ internal sealed class AnthropicBlock
     /// <summary>Whether the block is closed (<c>content_block_stop</c>, or the stream ended): rule 4 was applied.</summary>
     public bool Closed { get; set; }
 
-    /// <summary>The input text (<c>input_json_delta</c>s joined), validated as it arrives; for a <c>tool_use</c> block, its tool call.</summary>
+    /// <summary>The input text (<c>input_json_delta</c>s joined), validated incrementally; for a <c>tool_use</c> block, its tool call.</summary>
     public ToolCallState? Input { get; set; }
 
     /// <summary>Whether <see cref="Input"/> is one of the message's tool calls (a <c>tool_use</c> block).</summary>

@@ -36,7 +36,7 @@ public static class ChatStream
         => AssembleAsync(EventSource.From(stream), options, cancellationToken);
 
     /// <summary>Assembles the event stream of an HTTP response, after checking its status and content type.</summary>
-    /// <exception cref="ChatProviderErrorException">The answer is not 2xx, or is a JSON error body instead of an event stream.</exception>
+    /// <exception cref="ChatProviderErrorException">The answer is not 2xx, or its body is not an event stream (a JSON error, an HTML page): the exception carries the error and, for a body of another kind, its media type.</exception>
     /// <inheritdoc cref="AssembleAsync(PipeReader, ChatStreamOptions?, CancellationToken)"/>
     public static Task<ChatCompletionResult> AssembleAsync(HttpResponseMessage response, ChatStreamOptions? options = null, CancellationToken cancellationToken = default)
         => AssembleAsync(EventSource.From(response), options, cancellationToken).AsTask();
@@ -56,7 +56,7 @@ public static class ChatStream
         => ReadUpdatesAsync(EventSource.From(stream), options, cancellationToken);
 
     /// <summary>Yields the updates of an HTTP response's event stream, after checking its status and content type.</summary>
-    /// <exception cref="ChatProviderErrorException">The answer is not 2xx, or is a JSON error body instead of an event stream.</exception>
+    /// <exception cref="ChatProviderErrorException">The answer is not 2xx, or its body is not an event stream (a JSON error, an HTML page): the exception carries the error and, for a body of another kind, its media type.</exception>
     /// <inheritdoc cref="ReadUpdatesAsync(PipeReader, ChatStreamOptions?, CancellationToken)"/>
     public static IAsyncEnumerable<ChatUpdate> ReadUpdatesAsync(HttpResponseMessage response, ChatStreamOptions? options = null, CancellationToken cancellationToken = default)
         => ReadUpdatesAsync(EventSource.From(response), options, cancellationToken);

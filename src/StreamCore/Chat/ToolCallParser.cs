@@ -8,7 +8,7 @@ namespace StreamCore.Chat;
 
 /// <summary>
 /// Merges the fragments of <c>tool_calls</c> (assembly rules, section 7): which call a fragment
-/// belongs to, then its id, type, name, arguments (validated as they arrive) and other members.
+/// belongs to, then its id, type, name, arguments (validated incrementally) and other members.
 /// </summary>
 internal static class ToolCallParser
 {

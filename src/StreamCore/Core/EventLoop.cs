@@ -204,7 +204,7 @@ internal static class EventLoop
         // also says what came back instead.
         byte[] body = await ReadBoundedAsync(response.Content, cancellationToken).ConfigureAwait(false);
         string error = ExtractError(body, out bool isJson);
-        string? declared = response.IsSuccessStatusCode || !isJson ? mediaType ?? "an answer without a content type" : null;
+        string? declared = !isEventStream && (response.IsSuccessStatusCode || !isJson) ? mediaType : null;
         throw TProtocol.ProviderError(error, (int)response.StatusCode, declared);
     }
 

@@ -14,7 +14,7 @@ internal interface IProtocolAssembler<TSelf>
     /// <summary>The assembly of a new stream.</summary>
     static abstract TSelf Create(StreamOptions options);
 
-    /// <summary>Whether the protocol's terminal event, a provider error or malformed input ended the stream; later events are not read.</summary>
+    /// <summary>Whether the stream ended (<see cref="AssemblyState.Ended"/>); later events are not read.</summary>
     bool IsEnded { get; }
 
     /// <summary>The state assembled so far. A detecting assembler that has seen no JSON event yet settles on chat completions here.</summary>

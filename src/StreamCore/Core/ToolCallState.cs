@@ -7,8 +7,9 @@ namespace StreamCore.Core;
 
 /// <summary>
 /// One tool call, assembled from its fragments: a chat tool call (assembly rules, section 7), a
-/// Responses function or custom tool call, an Anthropic tool use. Its arguments are validated as
-/// they arrive, so completion needs no re-parse.
+/// Responses function or custom tool call, an Anthropic tool use. Its arguments are validated
+/// incrementally: when their status is asked for, the validator reads what arrived since it last did,
+/// so each byte is read once and completion needs no re-parse.
 /// </summary>
 internal sealed class ToolCallState
 {

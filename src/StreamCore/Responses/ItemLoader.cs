@@ -175,7 +175,7 @@ internal static class ItemLoader
         Touch(state, item);
     }
 
-    /// <summary>Rule 4: an arguments fragment, validated as it arrives; announced for tools the application runs.</summary>
+    /// <summary>Rule 4: an arguments fragment (validated incrementally); announced for tools the application runs.</summary>
     public static void AppendArguments<TSink>(ResponsesState state, OutputItemState item, ToolCallState call, ReadOnlySpan<byte> fragment, ref TSink sink)
         where TSink : struct, IUpdateSink
     {

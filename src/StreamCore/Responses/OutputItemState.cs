@@ -55,7 +55,7 @@ internal sealed class OutputItemState(int index) : IIndexed
 
     public PartList? Summary { get; set; }
 
-    /// <summary>The arguments (<c>input</c> for a custom tool), validated as they arrive; created when they or a client tool call item arrive.</summary>
+    /// <summary>The arguments (<c>input</c> for a custom tool), validated incrementally; created when they or a client tool call item arrive.</summary>
     public ToolCallState? Call { get; set; }
 
     /// <summary>A code interpreter call's <c>code</c>, escaped, when <see cref="HasCode"/>.</summary>
