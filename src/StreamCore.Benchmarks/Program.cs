@@ -15,6 +15,7 @@ namespace StreamCore.Benchmarks;
 /// <item><c>--skip-check</c>: skip the correctness self-check; <c>--check-only</c>: run it and stop (exit code 0 or 1).</item>
 /// <item><c>--workload a,b</c>: only these workloads (names as in the report; chat and typed-protocol ones).</item>
 /// <item><c>--paired</c>: only the target ratios measured in paired rounds (<see cref="PairedRatios"/>).</item>
+/// <item><c>--recording-allocation</c>: one stream's allocation, each recording alone (<see cref="RecordingAllocation"/>).</item>
 /// <item><c>--cli</c>: only the command line, timed from outside against the OpenAI SDK program (<see cref="CliProcessBenchmark"/>).</item>
 /// <item><c>--scenarios</c>: only the latency and concurrency scenarios; <c>--no-scenarios</c>: skip them.</item>
 /// <item>anything else goes to BenchmarkDotNet (<c>--filter *Sse*</c>, <c>--job short</c>, <c>--list flat</c>, ...).</item>
@@ -22,12 +23,18 @@ namespace StreamCore.Benchmarks;
 /// </summary>
 public static class Program
 {
-    private static readonly string[] OwnFlags = ["--quick", "--merge", "--skip-check", "--check-only", "--scenarios", "--no-scenarios", "--paired", "--cli"];
+    private static readonly string[] OwnFlags = ["--quick", "--merge", "--skip-check", "--check-only", "--scenarios", "--no-scenarios", "--paired", "--cli", "--recording-allocation"];
 
     public static int Main(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
         bool quick = args.Contains("--quick");
+        if (args.Contains("--recording-allocation"))
+        {
+            // One stream's allocation, recording by recording: no BenchmarkDotNet.
+            return RecordingAllocation.Run(Path.Combine(RepositoryRoot(), "bench-results"), Console.Out);
+        }
+
         if (args.Contains("--cli"))
         {
             // The command line timed from outside: no BenchmarkDotNet, no self-check of its methods.
