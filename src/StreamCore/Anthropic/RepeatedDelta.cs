@@ -1,5 +1,6 @@
 using System;
 using StreamCore.Buffers;
+using StreamCore.Json;
 
 namespace StreamCore.Anthropic;
 
@@ -20,7 +21,6 @@ namespace StreamCore.Anthropic;
 /// </remarks>
 internal struct RepeatedDelta
 {
-    private static readonly System.Buffers.SearchValues<byte> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF"u8);
 
     private static ReadOnlySpan<byte> WhiteSpace => " \t\r\n"u8;
 
@@ -63,55 +63,17 @@ internal struct RepeatedDelta
             return false;
         }
 
-        // The string's content, checked by the JSON grammar of a string as Utf8JsonReader checks
-        // it: no control character, every escape one of \" \\ \/ \b \f \n \r \t \uXXXX (UTF-8 is
-        // not checked by either). Anything else goes to the full read, which reports it.
+        // The string's content, checked by the JSON grammar of a string: anything else goes to the
+        // full read, which reports it.
         ReadOnlySpan<byte> rest = data[prefix.Length..];
-        int end = FindStringEnd(rest);
-        if (end < 0 || rest[..end].IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0)
+        int end = JsonText.StringContentLength(rest);
+        if (end < 0)
         {
             return false;
         }
 
         value = rest[..end];
         return IsSuffix(rest[(end + 1)..]);
-    }
-
-    /// <summary>Where the closing quote of a string's content lies, or -1 when an escape is invalid or the string does not end.</summary>
-    internal static int FindStringEnd(ReadOnlySpan<byte> content)
-    {
-        int position = 0;
-        while (true)
-        {
-            int next = content[position..].IndexOfAny((byte)'"', (byte)'\\');
-            if (next < 0)
-            {
-                return -1;
-            }
-
-            position += next;
-            if (content[position] == (byte)'"')
-            {
-                return position;
-            }
-
-            if (position + 1 >= content.Length)
-            {
-                return -1;
-            }
-
-            switch (content[position + 1])
-            {
-                case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
-                    position += 2;
-                    break;
-                case (byte)'u' when position + 6 <= content.Length && content.Slice(position + 2, 4).IndexOfAnyExcept(HexDigits) < 0:
-                    position += 6;
-                    break;
-                default:
-                    return -1;
-            }
-        }
     }
 
     /// <summary>Whether <paramref name="tail"/>, what follows the string's closing quote, is the remembered suffix and white space.</summary>

@@ -13,6 +13,58 @@ namespace StreamCore.Json;
 /// </summary>
 internal static class JsonText
 {
+    private static readonly SearchValues<byte> HexDigits = SearchValues.Create("0123456789abcdefABCDEF"u8);
+
+    /// <summary>
+    /// The length of the JSON string content at the start of <paramref name="text"/>, up to its closing
+    /// quote, or -1 when it is not valid string content (a control character, a bad escape) or does not end:
+    /// the JSON grammar of a string as Utf8JsonReader checks it (UTF-8 is checked by neither). The byte
+    /// compare shortcuts of the typed protocols use it on the one value they read.
+    /// </summary>
+    public static int StringContentLength(ReadOnlySpan<byte> text)
+    {
+        int position = 0;
+        while (true)
+        {
+            int special = text[position..].IndexOfAny((byte)'"', (byte)'\\');
+            if (special < 0)
+            {
+                return -1;
+            }
+
+            // "All code points may be placed within the quotation marks except ... the control characters."
+            if (text.Slice(position, special).IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0)
+            {
+                return -1;
+            }
+
+            position += special;
+            if (text[position] == (byte)'"')
+            {
+                return position;
+            }
+
+            if (++position >= text.Length)
+            {
+                return -1;
+            }
+
+            switch (text[position])
+            {
+                case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
+                    position++;
+                    break;
+                case (byte)'u' when position + 4 < text.Length && IsHex(text.Slice(position + 1, 4)):
+                    position += 5;
+                    break;
+                default:
+                    return -1;
+            }
+        }
+    }
+
+    private static bool IsHex(ReadOnlySpan<byte> digits) => digits.IndexOfAnyExcept(HexDigits) < 0;
+
     private static ReadOnlySpan<byte> Replacement => [0xEF, 0xBF, 0xBD];
 
     /// <summary>

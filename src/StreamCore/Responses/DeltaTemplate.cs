@@ -1,7 +1,7 @@
 using System;
-using System.Buffers;
 using System.Diagnostics;
 using StreamCore.Buffers;
+using StreamCore.Json;
 
 namespace StreamCore.Responses;
 
@@ -32,7 +32,6 @@ internal sealed class DeltaTemplate
 {
     private const int MaxHoles = 3;
 
-    private static readonly SearchValues<byte> HexDigits = SearchValues.Create("0123456789abcdefABCDEF"u8);
 
     private readonly Hole[] _holes = new Hole[MaxHoles];
     private PooledByteBuffer _bytes;
@@ -167,7 +166,7 @@ internal sealed class DeltaTemplate
             {
                 // A string's content: what a reader would accept, up to the closing quote; anything
                 // else is left to a full read, which reports it.
-                length = StringContentLength(data[position..]);
+                length = JsonText.StringContentLength(data[position..]);
                 if (length < 0)
                 {
                     return false;
@@ -189,54 +188,6 @@ internal sealed class DeltaTemplate
     }
 
     public void Dispose() => _bytes.Dispose();
-
-    /// <summary>
-    /// The length of the JSON string content at the start of <paramref name="text"/>, up to its closing
-    /// quote, or -1 when it is not valid string content (a control character, a bad escape) or does not end.
-    /// </summary>
-    internal static int StringContentLength(ReadOnlySpan<byte> text)
-    {
-        int position = 0;
-        while (true)
-        {
-            int special = text[position..].IndexOfAny((byte)'"', (byte)'\\');
-            if (special < 0)
-            {
-                return -1;
-            }
-
-            // "All code points may be placed within the quotation marks except ... the control characters."
-            if (text.Slice(position, special).IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0)
-            {
-                return -1;
-            }
-
-            position += special;
-            if (text[position] == (byte)'"')
-            {
-                return position;
-            }
-
-            if (++position >= text.Length)
-            {
-                return -1;
-            }
-
-            switch (text[position])
-            {
-                case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
-                    position++;
-                    break;
-                case (byte)'u' when position + 4 < text.Length && IsHex(text.Slice(position + 1, 4)):
-                    position += 5;
-                    break;
-                default:
-                    return -1;
-            }
-        }
-    }
-
-    private static bool IsHex(ReadOnlySpan<byte> digits) => digits.IndexOfAnyExcept(HexDigits) < 0;
 
     // JSON's integers without a sign: "0", or digits not starting with 0.
     private static bool IsPlainInteger(ReadOnlySpan<byte> digits)

@@ -6,7 +6,9 @@ namespace StreamCore.Sse;
 /// <summary>
 /// Event types recognised without allocating a string: the WHATWG default and the names that the
 /// typed protocols (OpenAI Responses, Anthropic Messages, Aitronos) send in <c>event:</c> lines.
-/// Typed streams alternate between these on every event, so one cached name would not do.
+/// Typed streams alternate between these, so one cached name would not do alone: the reader keeps
+/// the last name as a fast path for runs of one name (<c>content_block_delta</c> after
+/// <c>content_block_delta</c>) and looks here when the name changes.
 /// </summary>
 internal static class SseEventTypes
 {
